@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto"
+import { createServer } from "node:http"
+import { parseArgs } from "node:util"
+import { createConsoleLogger, type LogLevel } from "../server/Logger.js"
+import { SignalingServer } from "../server/SignalingServer.js"
+import { CliError } from "./CliError.js"
+
+export const SERVE_HELP = `Usage: p2p-streams-channel serve [options]
+
+Starts the signaling server (ActionCable protocol) with /healthz and /metrics.
+
+Options:
+  --port <n>               TCP port (default: $PORT or 3000)
+  --host <addr>            interface to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
+  --secret <s>             join-token secret, 16+ characters (default: $P2P_STREAMS_CHANNEL_SECRET;
+                           without either, a random one-off secret is generated and a warning logged)
+  --dev                    open joins: accept subscriptions without a token (development only)
+  --allowed-origins <list> comma-separated origins allowed besides the server's own, or *
+  --path <path>            WebSocket endpoint path (default: /cable)
+  --max-peers <n>          most peers per session, host included (default: 50)
+  --log-level <level>      debug | info | warn | error (default: info)
+  -h, --help               show this help
+`
+
+/** `p2p-streams-channel serve`: runs the server until SIGINT or SIGTERM. */
+export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      secret: { type: "string" },
+      dev: { type: "boolean", default: false },
+      "allowed-origins": { type: "string" },
+      path: { type: "string", default: "/cable" },
+      "max-peers": { type: "string" },
+      "log-level": { type: "string", default: "info" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  })
+  if (values.help) return void process.stdout.write(SERVE_HELP)
+  const port = Number(values.port ?? env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number, got "${values.port}"`)
+  const level = values["log-level"] as LogLevel
+  if (!["debug", "info", "warn", "error"].includes(level)) throw new CliError(`--log-level must be debug, info, warn or error`)
+  const logger = createConsoleLogger(level)
+  let secret = values.secret ?? env.P2P_STREAMS_CHANNEL_SECRET
+  if (!secret && !values.dev) {
+    secret = randomBytes(32).toString("base64url")
+    logger.warn("no --secret or P2P_STREAMS_CHANNEL_SECRET: generated a one-off secret; only tokens this process mints are accepted")
+  }
+  const signaling = new SignalingServer({
+    secret: secret || undefined,
+    allowOpenJoins: values.dev,
+    path: values.path,
+    allowedOrigins: values["allowed-origins"]?.split(",").map((origin) => origin.trim()).filter(Boolean),
+    maxPeersPerSession: values["max-peers"] === undefined ? undefined : Number(values["max-peers"]),
+    logger,
+  })
+  const http = createServer((request, response) => {
+    if (signaling.handleHttp(request, response)) return
+    response.writeHead(404, { "content-type": "text/plain" }).end("not found\n")
+  })
+  signaling.attach(http, { rejectOtherUpgrades: true })
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", (error) => reject(new CliError(`cannot listen on ${values.host}:${port}: ${error.message}`)))
+    http.listen(port, values.host, resolve)
+  })
+  const address = http.address()
+  const bound = typeof address === "object" && address ? address.port : port
+  const base = `http://${values.host}:${bound}`
+  logger.info(`p2p-streams-channel ready at ${base} (cable ws://${values.host}:${bound}${values.path}, backend memory, node ${signaling.options.nodeId})`)
+  const stop = (signal: string) => {
+    logger.info(`${signal}: stopping; clients are told to reconnect`)
+    signaling.close().then(() => {
+      logger.info("stopped")
+      process.exit(0)
+    })
+  }
+  process.once("SIGINT", () => stop("SIGINT"))
+  process.once("SIGTERM", () => stop("SIGTERM"))
+}

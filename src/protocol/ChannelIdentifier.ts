@@ -1,0 +1,50 @@
+import { isRecord } from "./CableFrame.js"
+import { ProtocolError } from "./ProtocolError.js"
+
+/** The channel name carried in every subscription identifier. */
+export const SIGNALING_CHANNEL = "P2pStreamsChannel::SignalingChannel"
+
+/** Session and peer ids: 1–128 characters of letters, digits and `_ - . : @`. */
+export const ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/
+
+/** The parsed subscription identifier of the signaling channel. */
+export interface ChannelIdentifier {
+  channel: typeof SIGNALING_CHANNEL
+  sessionId: string
+  peerId: string
+  /** Join token; absent only where the server runs in open development mode. */
+  token: string | undefined
+}
+
+/**
+ * Parses the identifier string of a `subscribe` command.
+ * Throws {@link ProtocolError} with `bad_identifier` or `unknown_channel`.
+ */
+export function parseChannelIdentifier(identifier: string): ChannelIdentifier {
+  let value: unknown
+  try {
+    value = JSON.parse(identifier)
+  } catch {
+    throw new ProtocolError("bad_identifier", "identifier is not valid JSON")
+  }
+  if (!isRecord(value)) throw new ProtocolError("bad_identifier", "identifier must be a JSON object")
+  const { channel, session_id, peer_id, token } = value
+  if (channel !== SIGNALING_CHANNEL) {
+    throw new ProtocolError("unknown_channel", `unknown channel; expected "${SIGNALING_CHANNEL}"`)
+  }
+  if (typeof session_id !== "string" || !ID_PATTERN.test(session_id)) {
+    throw new ProtocolError("bad_identifier", "session_id must be 1-128 characters of [A-Za-z0-9_.:@-]")
+  }
+  if (typeof peer_id !== "string" || !ID_PATTERN.test(peer_id)) {
+    throw new ProtocolError("bad_identifier", "peer_id must be 1-128 characters of [A-Za-z0-9_.:@-]")
+  }
+  if (token !== undefined && typeof token !== "string") {
+    throw new ProtocolError("bad_identifier", "token must be a string")
+  }
+  return { channel: SIGNALING_CHANNEL, sessionId: session_id, peerId: peer_id, token }
+}
+
+/** Builds the identifier string a client subscribes with. */
+export function buildChannelIdentifier(sessionId: string, peerId: string, token?: string): string {
+  return JSON.stringify({ channel: SIGNALING_CHANNEL, session_id: sessionId, peer_id: peerId, token })
+}

@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import type { Duplex } from "node:stream"
+import { WebSocketServer, type WebSocket } from "ws"
+import { CABLE_PROTOCOL } from "../protocol/CableFrame.js"
+import { ProtocolError } from "../protocol/ProtocolError.js"
+import { SignalingChannel } from "./channel/SignalingChannel.js"
+import { createHttpHandler } from "./http/handleHttp.js"
+import { Metrics } from "./Metrics.js"
+import { resolveOptions, type ResolvedOptions, type SignalingServerOptions } from "./SignalingServerOptions.js"
+import { CableConnection } from "./transport/CableConnection.js"
+import { checkUpgrade } from "./transport/UpgradeGate.js"
+
+/** Close code sent to every client when the server stops, so they reconnect. */
+const SERVICE_RESTART = 1012
+
+/**
+ * The signaling server: an ActionCable-protocol WebSocket endpoint with the signaling channel.
+ * Run it on its own port with {@link listen}, or mount it on an app's server with {@link attach}.
+ */
+export class SignalingServer {
+  readonly options: ResolvedOptions
+  readonly metrics: Metrics
+  /** `(req, res, next?)`: answers `/healthz` and `/metrics`, returns false for anything else. */
+  readonly handleHttp: (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => boolean
+  private readonly channel: SignalingChannel
+  private readonly wss: WebSocketServer
+  private readonly connections = new Set<CableConnection>()
+  private readonly servers = new Set<Server>()
+  private readonly ownsBackends: boolean
+  private readonly ticker: NodeJS.Timeout
+  private connectionSequence = 0
+  private stopping: Promise<void> | undefined
+
+  constructor(options: SignalingServerOptions) {
+    this.options = resolveOptions(options)
+    this.ownsBackends = options.store === undefined && options.broker === undefined
+    const { store, broker, logger } = this.options
+    this.metrics = new Metrics({
+      connections: () => this.connections.size,
+      subscriptions: () => this.channel.subscriptionCount,
+      sessions: () => store.countSessions(),
+    })
+    this.channel = new SignalingChannel(this.options, store, broker, this.metrics, logger)
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.options.maxPayload,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(CABLE_PROTOCOL) ? CABLE_PROTOCOL : false),
+    })
+    this.handleHttp = createHttpHandler(this)
+    this.ticker = setInterval(() => this.tick(), this.options.pingIntervalMs)
+    this.ticker.unref()
+    if (this.options.allowOpenJoins) {
+      logger.warn("OPEN JOINS: any peer may join any session without a token. Development only; never expose this server.")
+    }
+  }
+
+  /** True once {@link close} has been called. */
+  get closing(): boolean {
+    return this.stopping !== undefined
+  }
+
+  /** Live counts on this node. */
+  stats(): { connections: number; subscriptions: number } {
+    return { connections: this.connections.size, subscriptions: this.channel.subscriptionCount }
+  }
+
+  /** Starts a plain HTTP server serving the endpoint, `/healthz` and `/metrics`. Resolves with its address. */
+  async listen(port = 0, host = "127.0.0.1"): Promise<AddressInfo> {
+    const server = createServer((request, response) => {
+      if (!this.handleHttp(request, response)) response.writeHead(404).end("not found\n")
+    })
+    this.attach(server, { rejectOtherUpgrades: true })
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject)
+      server.listen(port, host, () => resolve())
+    })
+    return server.address() as AddressInfo
+  }
+
+  /**
+   * Serves the WebSocket endpoint on an existing HTTP server, sharing its port. Upgrades on other
+   * paths are left to the server's other listeners unless `rejectOtherUpgrades` is set.
+   */
+  attach(server: Server, { rejectOtherUpgrades = false } = {}): this {
+    this.servers.add(server)
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const pathname = (request.url ?? "/").split("?")[0]
+      if (pathname === this.options.path) this.handleUpgrade(request, socket, head)
+      else if (rejectOtherUpgrades) refuseUpgrade(socket, 404, "not_found")
+    })
+    return this
+  }
+
+  /** Completes (or refuses, with a reason) one HTTP upgrade to the cable endpoint. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.stopping) return refuseUpgrade(socket, 503, "server_restart")
+    try {
+      checkUpgrade(request, this.options.allowedOrigins)
+    } catch (error) {
+      const refusal = error instanceof ProtocolError ? error : new ProtocolError("internal_error", String(error))
+      this.metrics.reject(refusal.code)
+      this.options.logger.warn(`upgrade from ${request.socket.remoteAddress ?? "?"} refused (${refusal.code}): ${refusal.message}`)
+      return refuseUpgrade(socket, refusal.code === "origin_not_allowed" ? 403 : 400, refusal.code)
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, request))
+  }
+
+  /**
+   * Stops: every client gets `disconnect` (reason `server_restart`, reconnect true) and a close;
+   * attached servers stop listening. Idempotent.
+   */
+  close(): Promise<void> {
+    this.stopping ??= this.shutdown()
+    return this.stopping
+  }
+
+  private open(ws: WebSocket, request: IncomingMessage): void {
+    const id = String(++this.connectionSequence)
+    const connection = new CableConnection(id, request.headers.origin, ws, {
+      command: (conn, command) => this.channel.command(conn, command),
+      refused: (conn, error, options) => this.channel.refused(conn, error, options),
+      closed: async (conn) => {
+        this.connections.delete(conn)
+        await this.channel.closed(conn)
+      },
+    }, this.options, this.metrics)
+    this.connections.add(connection)
+  }
+
+  private tick(): void {
+    const now = Date.now()
+    for (const connection of this.connections) {
+      if (!connection.heartbeat(now, this.options.livenessTimeoutMs)) {
+        this.metrics.reject("liveness_timeout")
+        this.options.logger.warn(`connection ${connection.id}: no answer for ${this.options.livenessTimeoutMs} ms; dropped`)
+      }
+    }
+    this.channel.renewHostLeases().catch((error: unknown) => this.options.logger.error(`renewing host leases failed: ${String(error)}`))
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.ticker)
+    const closed = [...this.connections].map((connection) => new Promise<void>((resolve) => {
+      connection.onClosed(resolve)
+      connection.disconnect("server_restart", true, SERVICE_RESTART)
+    }))
+    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 2000).unref())])
+    for (const connection of this.connections) connection.terminate()
+    await Promise.all([...this.servers].map((server) => new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })))
+    this.wss.close()
+    if (this.ownsBackends) {
+      await this.options.store.close()
+      await this.options.broker.close()
+    }
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = `${reason}\n`
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+}

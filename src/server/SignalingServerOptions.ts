@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto"
+import type { Logger } from "./Logger.js"
+import { createConsoleLogger } from "./Logger.js"
+import type { Broker } from "./store/Broker.js"
+import { MemoryBroker } from "./store/MemoryBroker.js"
+import { MemorySessionStore } from "./store/MemorySessionStore.js"
+import type { SessionStore } from "./store/SessionStore.js"
+
+/** Options of {@link SignalingServer}. Every one is optional except `secret` (or `allowOpenJoins`). */
+export interface SignalingServerOptions {
+  /** HMAC secret that join tokens are signed with; at least 16 characters. Required unless `allowOpenJoins`. */
+  secret?: string
+  /** Development only: accept subscriptions without a valid token. Logged loudly. Default: false. */
+  allowOpenJoins?: boolean
+  /** URL path of the WebSocket endpoint. Default: `/cable`. */
+  path?: string
+  /**
+   * Origins (`scheme://host[:port]`) allowed to open a WebSocket, besides the server's own origin and
+   * clients that send no `Origin` (non-browser). `["*"]` allows every origin. Default: `[]`.
+   */
+  allowedOrigins?: string[]
+  /** Largest accepted WebSocket message, in bytes; larger ones close the socket with 1009. Default: 65536. */
+  maxPayload?: number
+  /** Per-connection rate limit: sustained frames per second. Default: 100. */
+  rateLimitPerSecond?: number
+  /** Per-connection rate limit: burst size in frames. Default: 200. */
+  rateLimitBurst?: number
+  /** Most channel subscriptions one connection may hold. Default: 16. */
+  maxSubscriptionsPerConnection?: number
+  /** Most members of one session, host included. Default: 50. */
+  maxPeersPerSession?: number
+  /** A session with no activity for this long is forgotten. Default: 3600000 (1 h). */
+  sessionTtlMs?: number
+  /** A host whose lease is not renewed for this long is stale and replaced by the next joiner. Default: 15000. */
+  hostLeaseMs?: number
+  /** Interval of ActionCable `ping` frames, WebSocket pings and lease renewal. Default: 3000. */
+  pingIntervalMs?: number
+  /** A connection that answers nothing (no frame, no pong) for this long is dropped. Default: 10000. */
+  livenessTimeoutMs?: number
+  /** Session state. Default: a new `MemorySessionStore`. */
+  store?: SessionStore
+  /** Cross-connection delivery. Default: a new `MemoryBroker`. */
+  broker?: Broker
+  /** Default: a console logger at level `info`. */
+  logger?: Logger
+  /** Name of this node in logs and subscription ids. Default: random. */
+  nodeId?: string
+}
+
+export type ResolvedOptions = Required<Omit<SignalingServerOptions, "secret">> & { secret: string | undefined }
+
+/** Applies defaults and rejects contradictory or invalid options with a `TypeError` that names them. */
+export function resolveOptions(options: SignalingServerOptions): ResolvedOptions {
+  const { secret, allowOpenJoins = false } = options
+  if (secret === undefined && !allowOpenJoins) {
+    throw new TypeError("SignalingServer: `secret` is required (or set `allowOpenJoins: true` for development)")
+  }
+  if (secret !== undefined && secret.length < 16) throw new TypeError("SignalingServer: `secret` must be at least 16 characters")
+  const path = options.path ?? "/cable"
+  if (!path.startsWith("/")) throw new TypeError("SignalingServer: `path` must start with /")
+  const sessionTtlMs = positive("sessionTtlMs", options.sessionTtlMs, 3_600_000)
+  const resolved: ResolvedOptions = {
+    secret,
+    allowOpenJoins,
+    path,
+    allowedOrigins: (options.allowedOrigins ?? []).map(normaliseOrigin),
+    maxPayload: positive("maxPayload", options.maxPayload, 65_536),
+    rateLimitPerSecond: positive("rateLimitPerSecond", options.rateLimitPerSecond, 100),
+    rateLimitBurst: positive("rateLimitBurst", options.rateLimitBurst, 200),
+    maxSubscriptionsPerConnection: positive("maxSubscriptionsPerConnection", options.maxSubscriptionsPerConnection, 16),
+    maxPeersPerSession: positive("maxPeersPerSession", options.maxPeersPerSession, 50),
+    sessionTtlMs,
+    hostLeaseMs: positive("hostLeaseMs", options.hostLeaseMs, 15_000),
+    pingIntervalMs: positive("pingIntervalMs", options.pingIntervalMs, 3_000),
+    livenessTimeoutMs: positive("livenessTimeoutMs", options.livenessTimeoutMs, 10_000),
+    store: options.store ?? new MemorySessionStore({ sessionTtlMs }),
+    broker: options.broker ?? new MemoryBroker(),
+    logger: options.logger ?? createConsoleLogger(),
+    nodeId: options.nodeId ?? randomBytes(4).toString("hex"),
+  }
+  if (resolved.hostLeaseMs <= resolved.pingIntervalMs) {
+    throw new TypeError("SignalingServer: `hostLeaseMs` must be longer than `pingIntervalMs`, which renews it")
+  }
+  if (resolved.livenessTimeoutMs <= resolved.pingIntervalMs) {
+    throw new TypeError("SignalingServer: `livenessTimeoutMs` must be longer than `pingIntervalMs`")
+  }
+  return resolved
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`SignalingServer: \`${name}\` must be a positive number`)
+  return value
+}
+
+function normaliseOrigin(origin: string): string {
+  if (origin === "*") return origin
+  try {
+    return new URL(origin).origin
+  } catch {
+    throw new TypeError(`SignalingServer: allowed origin "${origin}" is not a URL origin like https://app.example`)
+  }
+}

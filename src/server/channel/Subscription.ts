@@ -1,0 +1,36 @@
+import type { ServerSignal } from "../../protocol/Signal.js"
+import type { CableConnection } from "../transport/CableConnection.js"
+
+/** One peer's subscription to the signaling channel, on one connection of this node. */
+export class Subscription {
+  /** Set while this subscription holds the session's host role, so its lease is renewed. */
+  isHost = false
+  private stops: Array<() => void> = []
+  private active = true
+
+  constructor(
+    readonly id: string,
+    readonly identifier: string,
+    readonly sessionId: string,
+    readonly peerId: string,
+    readonly connection: CableConnection,
+  ) {}
+
+  deliver(message: ServerSignal): void {
+    this.connection.send({ identifier: this.identifier, message })
+  }
+
+  listening(stop: () => void): void {
+    this.stops.push(stop)
+  }
+
+  /** Stops every broker listener. Returns false when it was stopped already. */
+  stop(): boolean {
+    for (const stop of this.stops) stop()
+    this.stops = []
+    this.isHost = false
+    const wasActive = this.active
+    this.active = false
+    return wasActive
+  }
+}

@@ -1,0 +1,157 @@
+import type { SessionResetReason } from "../../protocol/Signal.js"
+import type { AttachOutcome, JoinLimits, JoinOutcome, RouteCheck, SessionSnapshot, SessionStore } from "./SessionStore.js"
+
+interface SessionRecord {
+  host: { peerId: string; subscriptionId: string; leaseUntil: number } | undefined
+  members: Map<string, { connected: boolean }>
+  attached: Map<string, string>
+  touchedAt: number
+}
+
+export interface MemorySessionStoreOptions {
+  /** A session with no activity for this long is forgotten. Default: 1 hour. */
+  sessionTtlMs?: number
+  /** Clock, for tests. Default: `Date.now`. */
+  now?: () => number
+}
+
+/** The in-process session store: the default, for a single server node. */
+export class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, SessionRecord>()
+  private readonly ttlMs: number
+  private readonly now: () => number
+  private readonly sweeper: NodeJS.Timeout
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.ttlMs = options.sessionTtlMs ?? 3_600_000
+    this.now = options.now ?? Date.now
+    this.sweeper = setInterval(() => this.sweep(), Math.min(this.ttlMs, 60_000))
+    this.sweeper.unref()
+  }
+
+  async attach(sessionId: string, peerId: string, subscriptionId: string): Promise<AttachOutcome> {
+    const session = this.record(sessionId)
+    const displaced = session.attached.get(peerId)
+    session.attached.set(peerId, subscriptionId)
+    if (displaced === undefined || displaced === subscriptionId) return {}
+    const hostReset = session.host?.subscriptionId === displaced
+    if (hostReset) this.reset(session)
+    else session.members.delete(peerId)
+    return { displacedSubscriptionId: displaced, hostReset }
+  }
+
+  async detach(sessionId: string, peerId: string, subscriptionId: string): Promise<{ hostLeft: boolean }> {
+    const session = this.existing(sessionId)
+    if (!session || session.attached.get(peerId) !== subscriptionId) return { hostLeft: false }
+    session.attached.delete(peerId)
+    const hostLeft = session.host?.subscriptionId === subscriptionId
+    if (hostLeft) this.reset(session)
+    else if (session.members.get(peerId)?.connected === false) session.members.delete(peerId)
+    this.dropIfEmpty(sessionId, session)
+    return { hostLeft }
+  }
+
+  async join(sessionId: string, peerId: string, subscriptionId: string, limits: JoinLimits): Promise<JoinOutcome> {
+    const session = this.record(sessionId)
+    session.attached.set(peerId, subscriptionId)
+    let replacedHost: { peerId: string; reason: SessionResetReason } | undefined
+    if (session.host && session.host.leaseUntil <= this.now()) {
+      replacedHost = { peerId: session.host.peerId, reason: "host_stale" }
+      this.reset(session)
+    }
+    if (!session.host || session.host.peerId === peerId) {
+      session.host = { peerId, subscriptionId, leaseUntil: this.now() + limits.hostLeaseMs }
+      session.members.set(peerId, { connected: true })
+      return replacedHost ? { role: "host", replacedHost } : { role: "host" }
+    }
+    if (!session.members.has(peerId) && session.members.size >= limits.maxPeers) {
+      return { role: "refused", reason: "session_full" }
+    }
+    session.members.set(peerId, { connected: false })
+    return { role: "client", hostPeerId: session.host.peerId }
+  }
+
+  async leave(sessionId: string, peerId: string): Promise<{ hostLeft: boolean }> {
+    const session = this.existing(sessionId)
+    if (!session) return { hostLeft: false }
+    const hostLeft = session.host?.peerId === peerId
+    if (hostLeft) this.reset(session)
+    else session.members.delete(peerId)
+    this.dropIfEmpty(sessionId, session)
+    return { hostLeft }
+  }
+
+  async reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<boolean> {
+    const session = this.existing(sessionId)
+    if (!session || session.host?.peerId !== hostPeerId) return false
+    if (clientPeerId === hostPeerId) return true
+    if (connected || session.attached.has(clientPeerId)) session.members.set(clientPeerId, { connected })
+    else session.members.delete(clientPeerId)
+    return true
+  }
+
+  async renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<void> {
+    const session = this.existing(sessionId)
+    if (session?.host?.peerId === peerId && session.host.subscriptionId === subscriptionId) {
+      session.host.leaseUntil = this.now() + leaseMs
+    }
+  }
+
+  async route(sessionId: string, fromPeerId: string, toPeerId: string): Promise<RouteCheck> {
+    const session = this.existing(sessionId)
+    if (!session?.members.has(fromPeerId)) return "not_joined"
+    const hostPeerId = session.host?.peerId
+    if (fromPeerId !== hostPeerId && toPeerId !== hostPeerId) return "not_host"
+    if (!session.members.has(toPeerId) || !session.attached.has(toPeerId)) return "peer_not_found"
+    return "ok"
+  }
+
+  async get(sessionId: string): Promise<SessionSnapshot | undefined> {
+    const session = this.existing(sessionId, false)
+    if (!session) return undefined
+    return { hostPeerId: session.host?.peerId, members: new Map(session.members), attached: new Map(session.attached) }
+  }
+
+  async countSessions(): Promise<number> {
+    this.sweep()
+    return this.sessions.size
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper)
+    this.sessions.clear()
+  }
+
+  /** Forgets sessions idle for longer than the TTL. */
+  sweep(): void {
+    const cutoff = this.now() - this.ttlMs
+    for (const [id, session] of this.sessions) if (session.touchedAt <= cutoff) this.sessions.delete(id)
+  }
+
+  private record(sessionId: string): SessionRecord {
+    const session = this.existing(sessionId) ?? { host: undefined, members: new Map(), attached: new Map(), touchedAt: 0 }
+    session.touchedAt = this.now()
+    this.sessions.set(sessionId, session)
+    return session
+  }
+
+  private existing(sessionId: string, touch = true): SessionRecord | undefined {
+    const session = this.sessions.get(sessionId)
+    if (!session) return undefined
+    if (session.touchedAt <= this.now() - this.ttlMs) {
+      this.sessions.delete(sessionId)
+      return undefined
+    }
+    if (touch) session.touchedAt = this.now()
+    return session
+  }
+
+  private reset(session: SessionRecord): void {
+    session.host = undefined
+    session.members.clear()
+  }
+
+  private dropIfEmpty(sessionId: string, session: SessionRecord): void {
+    if (session.attached.size === 0 && session.members.size === 0 && !session.host) this.sessions.delete(sessionId)
+  }
+}

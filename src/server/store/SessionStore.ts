@@ -1,0 +1,65 @@
+import type { SessionResetReason } from "../../protocol/Signal.js"
+
+/** Limits a join is checked against. */
+export interface JoinLimits {
+  /** Most peers, host included, that may be members of one session. */
+  maxPeers: number
+  /** How long a newly elected host's lease lasts before it must be renewed. */
+  hostLeaseMs: number
+}
+
+/** What a `SessionJoin` led to. */
+export type JoinOutcome =
+  | { role: "host"; replacedHost?: { peerId: string; reason: SessionResetReason } }
+  | { role: "client"; hostPeerId: string }
+  | { role: "refused"; reason: "session_full" }
+
+/** What attaching a new subscription for a peer displaced. */
+export interface AttachOutcome {
+  /** The subscription that spoke for this peer before, now displaced. */
+  displacedSubscriptionId?: string
+  /** Set when the displaced subscription was the host's: the session was reset. */
+  hostReset?: boolean
+}
+
+/** The answer of {@link SessionStore.route}. */
+export type RouteCheck = "ok" | "not_joined" | "not_host" | "peer_not_found"
+
+/** A read-only view of one session. */
+export interface SessionSnapshot {
+  hostPeerId: string | undefined
+  /** Peers that joined since the session last formed, and whether the host reports them connected. */
+  members: ReadonlyMap<string, { connected: boolean }>
+  /** Peers with a live subscription, and which subscription speaks for each. */
+  attached: ReadonlyMap<string, string>
+}
+
+/**
+ * Session state: who is attached, who joined, who is host. Every method is atomic per session,
+ * so two joins racing on any number of server nodes still elect exactly one host.
+ * Implementations: `MemorySessionStore`; the shared conformance suite is test/store/conformance.ts.
+ */
+export interface SessionStore {
+  /** Records that `subscriptionId` now speaks for the peer, displacing any earlier subscription. */
+  attach(sessionId: string, peerId: string, subscriptionId: string): Promise<AttachOutcome>
+  /** Ends a subscription. Returns `hostLeft` when it was the host's, which resets the session. */
+  detach(sessionId: string, peerId: string, subscriptionId: string): Promise<{ hostLeft: boolean }>
+  /** Joins the session: the first member, or the first after a reset or a stale host, is the host. */
+  join(sessionId: string, peerId: string, subscriptionId: string, limits: JoinLimits): Promise<JoinOutcome>
+  /** Leaves the session but keeps the subscription. Returns `hostLeft` when the host left. */
+  leave(sessionId: string, peerId: string): Promise<{ hostLeft: boolean }>
+  /** The host reports a client connected or gone. Returns false when `hostPeerId` is not the host. */
+  reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<boolean>
+  /** Renews the lease of a host whose subscription is still alive. */
+  renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<void>
+  /**
+   * Checks that a signal may pass from one peer to another: both members, one of them the host,
+   * the receiver holding a subscription. Returns the refusal reason, or "ok".
+   */
+  route(sessionId: string, fromPeerId: string, toPeerId: string): Promise<RouteCheck>
+  /** The session as it stands, or undefined when nothing is known of it. */
+  get(sessionId: string): Promise<SessionSnapshot | undefined>
+  /** How many sessions are known. */
+  countSessions(): Promise<number>
+  close(): Promise<void>
+}

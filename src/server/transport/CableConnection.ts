@@ -1,0 +1,141 @@
+import type { WebSocket } from "ws"
+import { encodeServerFrame, parseClientCommand, type ClientCommand, type ServerFrame } from "../../protocol/CableFrame.js"
+import { ProtocolError } from "../../protocol/ProtocolError.js"
+import type { Metrics } from "../Metrics.js"
+import { RateLimiter } from "./RateLimiter.js"
+
+/** What a connection hands its parsed commands to: the channel layer. */
+export interface CableConnectionDelegate {
+  command(connection: CableConnection, command: ClientCommand): Promise<void>
+  /** A frame was refused before reaching the channel. */
+  refused(connection: CableConnection, error: ProtocolError, options?: { quiet: boolean }): void
+  closed(connection: CableConnection): Promise<void>
+}
+
+export interface CableConnectionLimits {
+  rateLimitPerSecond: number
+  rateLimitBurst: number
+}
+
+/** WebSocket close codes used when the server ends a connection. */
+export const CloseCode = { normal: 1000, goingAway: 1001, unsupportedData: 1003, policyViolation: 1008 } as const
+
+/**
+ * One client's WebSocket speaking the ActionCable protocol: frames in, parsed and rate limited,
+ * handed to the delegate one at a time in arrival order; frames out, encoded.
+ */
+export class CableConnection {
+  /** When a frame or pong last arrived, for the liveness check. */
+  lastSeenAt = Date.now()
+  private readonly limiter: RateLimiter
+  private droppedInARow = 0
+  private lastRateNoticeAt = 0
+  private queue: Promise<void> = Promise.resolve()
+  private isClosed = false
+  private closeListeners: Array<() => void> = []
+
+  constructor(
+    readonly id: string,
+    readonly origin: string | undefined,
+    private readonly socket: WebSocket,
+    private readonly delegate: CableConnectionDelegate,
+    private readonly limits: CableConnectionLimits,
+    private readonly metrics: Metrics,
+  ) {
+    this.limiter = new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst)
+    socket.on("message", (data, isBinary) => this.received(data.toString(), isBinary))
+    socket.on("pong", () => (this.lastSeenAt = Date.now()))
+    socket.on("close", () => this.socketClosed())
+    socket.on("error", () => socket.terminate())
+    this.send({ type: "welcome" })
+  }
+
+  get closed(): boolean {
+    return this.isClosed
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.isClosed) return
+    this.socket.send(encodeServerFrame(frame))
+    this.metrics.framesOut.inc()
+  }
+
+  /** Sends `disconnect` with a reason, then closes. */
+  disconnect(reason: Extract<ServerFrame, { type: "disconnect" }>["reason"], reconnect: boolean, code: number = CloseCode.normal): void {
+    this.send({ type: "disconnect", reason, reconnect })
+    this.close(code, reason)
+  }
+
+  close(code: number, reason: string): void {
+    if (this.isClosed) return
+    this.socket.close(code, reason)
+  }
+
+  /** Drops the socket at once, without a closing handshake. */
+  terminate(): void {
+    this.socket.terminate()
+  }
+
+  /** Calls `listener` once the socket has closed (at once if it has). */
+  onClosed(listener: () => void): void {
+    if (this.isClosed) listener()
+    else this.closeListeners.push(listener)
+  }
+
+  /** Sends the keep-alive frames and says whether the peer answered recently enough. */
+  heartbeat(now: number, livenessTimeoutMs: number): boolean {
+    if (now - this.lastSeenAt > livenessTimeoutMs) {
+      this.socket.terminate()
+      return false
+    }
+    this.send({ type: "ping", message: Math.floor(now / 1000) })
+    this.socket.ping()
+    return true
+  }
+
+  private received(text: string, isBinary: boolean): void {
+    this.lastSeenAt = Date.now()
+    this.metrics.framesIn.inc()
+    if (!this.limiter.take()) return this.rateLimited()
+    this.droppedInARow = 0
+    if (isBinary) {
+      this.delegate.refused(this, new ProtocolError("binary_not_supported", "binary frames are not part of the protocol"))
+      return this.close(CloseCode.unsupportedData, "binary_not_supported")
+    }
+    let command: ClientCommand
+    try {
+      command = parseClientCommand(text)
+    } catch (error) {
+      return this.refuseFrame(error)
+    }
+    this.queue = this.queue.then(() => this.delegate.command(this, command)).catch((error: unknown) => this.refuseFrame(error))
+  }
+
+  private refuseFrame(error: unknown): void {
+    const refusal = error instanceof ProtocolError ? error : new ProtocolError("internal_error", "the server failed to handle this frame")
+    this.delegate.refused(this, refusal)
+    this.send({ type: "error", reason: refusal.code, message: refusal.message })
+  }
+
+  private rateLimited(): void {
+    this.droppedInARow += 1
+    const refusal = new ProtocolError("rate_limited", "too many frames; slow down")
+    if (this.droppedInARow > this.limits.rateLimitBurst) {
+      this.delegate.refused(this, refusal)
+      return this.disconnect("rate_limited", false, CloseCode.policyViolation)
+    }
+    const now = Date.now()
+    const quiet = now - this.lastRateNoticeAt < 1000
+    this.delegate.refused(this, refusal, { quiet })
+    if (quiet) return
+    this.lastRateNoticeAt = now
+    this.send({ type: "error", reason: refusal.code, message: refusal.message })
+  }
+
+  private socketClosed(): void {
+    if (this.isClosed) return
+    this.isClosed = true
+    for (const listener of this.closeListeners) listener()
+    this.queue = this.queue.then(() => this.delegate.closed(this))
+  }
+}
