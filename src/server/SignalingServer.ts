@@ -26,7 +26,7 @@ export class SignalingServer {
   private readonly channel: SignalingChannel
   private readonly wss: WebSocketServer
   private readonly connections = new Set<CableConnection>()
-  private readonly servers = new Set<Server>()
+  private readonly ownServers = new Set<Server>()
   private readonly ownsBackends: boolean
   private readonly ticker: NodeJS.Timeout
   private connectionSequence = 0
@@ -71,6 +71,7 @@ export class SignalingServer {
     const server = createServer((request, response) => {
       if (!this.handleHttp(request, response)) response.writeHead(404).end("not found\n")
     })
+    this.ownServers.add(server)
     this.attach(server, { rejectOtherUpgrades: true })
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject)
@@ -84,7 +85,6 @@ export class SignalingServer {
    * paths are left to the server's other listeners unless `rejectOtherUpgrades` is set.
    */
   attach(server: Server, { rejectOtherUpgrades = false } = {}): this {
-    this.servers.add(server)
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const pathname = (request.url ?? "/").split("?")[0]
       if (pathname === this.options.path) this.handleUpgrade(request, socket, head)
@@ -108,8 +108,9 @@ export class SignalingServer {
   }
 
   /**
-   * Stops: every client gets `disconnect` (reason `server_restart`, reconnect true) and a close;
-   * attached servers stop listening. Idempotent.
+   * Stops: every client gets `disconnect` (reason `server_restart`, reconnect true) and a close
+   * (1012); the server started by {@link listen} stops listening. A server passed to {@link attach}
+   * is the app's to close. Idempotent.
    */
   close(): Promise<void> {
     this.stopping ??= this.shutdown()
@@ -148,7 +149,7 @@ export class SignalingServer {
     }))
     await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 2000).unref())])
     for (const connection of this.connections) connection.terminate()
-    await Promise.all([...this.servers].map((server) => new Promise<void>((resolve) => {
+    await Promise.all([...this.ownServers].map((server) => new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeAllConnections()
     })))

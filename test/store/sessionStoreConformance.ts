@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { SessionStore } from "../../src/server/store/SessionStore.js"
+import { sleep } from "../helpers/testServer.js"
+
+const LIMITS = { maxPeers: 3, hostLeaseMs: 10_000 }
+
+/**
+ * The behaviour every SessionStore must have. Run it against each implementation:
+ * `describeSessionStore("memory", (options) => new MemorySessionStore(options))`.
+ */
+export function describeSessionStore(name: string, create: (options: { sessionTtlMs: number }) => SessionStore | Promise<SessionStore>): void {
+  describe(`SessionStore conformance: ${name}`, () => {
+    let store: SessionStore
+    beforeEach(async () => {
+      store = await create({ sessionTtlMs: 60_000 })
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    it("makes the first joiner host and later joiners clients of it", async () => {
+      await store.attach("s", "a", "sub-a")
+      await store.attach("s", "b", "sub-b")
+      expect(await store.join("s", "a", "sub-a", LIMITS)).toEqual({ role: "host" })
+      expect(await store.join("s", "b", "sub-b", LIMITS)).toEqual({ role: "client", hostPeerId: "a" })
+      const snapshot = await store.get("s")
+      expect(snapshot?.hostPeerId).toBe("a")
+      expect([...snapshot!.members.keys()].sort()).toEqual(["a", "b"])
+    })
+
+    it("elects one host among concurrent joins", async () => {
+      const peers = Array.from({ length: 20 }, (_, i) => `p${i}`)
+      await Promise.all(peers.map((p) => store.attach("race", p, `sub-${p}`)))
+      const outcomes = await Promise.all(peers.map((p) => store.join("race", p, `sub-${p}`, { ...LIMITS, maxPeers: 50 })))
+      expect(outcomes.filter((o) => o.role === "host")).toHaveLength(1)
+      const host = peers[outcomes.findIndex((o) => o.role === "host")]
+      expect(outcomes.filter((o) => o.role === "client" && o.hostPeerId === host)).toHaveLength(19)
+    })
+
+    it("refuses joins past maxPeers, counting the host", async () => {
+      for (const p of ["a", "b", "c", "d"]) await store.attach("s", p, `sub-${p}`)
+      await store.join("s", "a", "sub-a", LIMITS)
+      await store.join("s", "b", "sub-b", LIMITS)
+      await store.join("s", "c", "sub-c", LIMITS)
+      expect(await store.join("s", "d", "sub-d", LIMITS)).toEqual({ role: "refused", reason: "session_full" })
+      expect(await store.join("s", "c", "sub-c", LIMITS)).toEqual({ role: "client", hostPeerId: "a" })
+    })
+
+    it("resets the session when the host detaches, and ignores a stale detach", async () => {
+      await store.attach("s", "a", "sub-a")
+      await store.attach("s", "b", "sub-b")
+      await store.join("s", "a", "sub-a", LIMITS)
+      await store.join("s", "b", "sub-b", LIMITS)
+      expect(await store.detach("s", "a", "sub-old")).toEqual({ hostLeft: false })
+      expect(await store.detach("s", "a", "sub-a")).toEqual({ hostLeft: true })
+      const snapshot = await store.get("s")
+      expect(snapshot?.hostPeerId).toBeUndefined()
+      expect(snapshot?.members.size).toBe(0)
+      expect(await store.join("s", "b", "sub-b", LIMITS)).toEqual({ role: "host" })
+    })
+
+    it("a new subscription for a peer displaces the old one; displacing the host resets", async () => {
+      await store.attach("s", "a", "sub-a1")
+      await store.join("s", "a", "sub-a1", LIMITS)
+      expect(await store.attach("s", "a", "sub-a2")).toEqual({ displacedSubscriptionId: "sub-a1", hostReset: true })
+      expect((await store.get("s"))?.hostPeerId).toBeUndefined()
+      expect(await store.attach("s", "a", "sub-a2")).toEqual({})
+    })
+
+    it("keeps a client the host reports connected after it detaches, until reported gone", async () => {
+      await store.attach("s", "a", "sub-a")
+      await store.attach("s", "b", "sub-b")
+      await store.join("s", "a", "sub-a", LIMITS)
+      await store.join("s", "b", "sub-b", LIMITS)
+      expect(await store.reportClient("s", "b", "a", true)).toBe(false)
+      expect(await store.reportClient("s", "a", "b", true)).toBe(true)
+      await store.detach("s", "b", "sub-b")
+      expect((await store.get("s"))?.members.get("b")).toEqual({ connected: true })
+      await store.reportClient("s", "a", "b", false)
+      expect((await store.get("s"))?.members.has("b")).toBe(false)
+    })
+
+    it("drops a detached client that never connected", async () => {
+      await store.attach("s", "a", "sub-a")
+      await store.attach("s", "b", "sub-b")
+      await store.join("s", "a", "sub-a", LIMITS)
+      await store.join("s", "b", "sub-b", LIMITS)
+      await store.detach("s", "b", "sub-b")
+      expect((await store.get("s"))?.members.has("b")).toBe(false)
+    })
+
+    it("routes signals only between the host and a joined, attached client", async () => {
+      for (const p of ["a", "b", "c"]) await store.attach("s", p, `sub-${p}`)
+      await store.join("s", "a", "sub-a", LIMITS)
+      await store.join("s", "b", "sub-b", LIMITS)
+      expect(await store.route("s", "a", "b")).toBe("ok")
+      expect(await store.route("s", "b", "a")).toBe("ok")
+      expect(await store.route("s", "c", "a")).toBe("not_joined")
+      await store.join("s", "c", "sub-c", LIMITS)
+      expect(await store.route("s", "b", "c")).toBe("not_host")
+      expect(await store.route("s", "a", "z")).toBe("peer_not_found")
+    })
+
+    it("replaces a host whose lease lapsed, and renewal keeps a live one", async () => {
+      const short = { ...LIMITS, hostLeaseMs: 150 }
+      await store.attach("s", "a", "sub-a")
+      await store.attach("s", "b", "sub-b")
+      await store.join("s", "a", "sub-a", short)
+      await sleep(100)
+      await store.renewHostLease("s", "a", "sub-a", 150)
+      await sleep(100)
+      expect(await store.join("s", "b", "sub-b", short)).toEqual({ role: "client", hostPeerId: "a" })
+      await sleep(200)
+      expect(await store.join("s", "b", "sub-b", short)).toEqual({ role: "host", replacedHost: { peerId: "a", reason: "host_stale" } })
+    })
+
+    it("forgets an idle session after the TTL", async () => {
+      await store.close()
+      store = await create({ sessionTtlMs: 200 })
+      await store.attach("s", "a", "sub-a")
+      await store.join("s", "a", "sub-a", LIMITS)
+      expect(await store.countSessions()).toBe(1)
+      await sleep(300)
+      expect(await store.get("s")).toBeUndefined()
+      expect(await store.countSessions()).toBe(0)
+    })
+
+    it("holds nothing once every peer has gone", async () => {
+      for (let i = 0; i < 50; i += 1) {
+        await store.attach(`s${i}`, "a", "sub-a")
+        await store.attach(`s${i}`, "b", "sub-b")
+        await store.join(`s${i}`, "a", "sub-a", LIMITS)
+        await store.join(`s${i}`, "b", "sub-b", LIMITS)
+        await store.detach(`s${i}`, "b", "sub-b")
+        await store.detach(`s${i}`, "a", "sub-a")
+      }
+      expect(await store.countSessions()).toBe(0)
+    })
+  })
+}
