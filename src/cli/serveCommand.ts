@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto"
 import { createServer } from "node:http"
 import { parseArgs } from "node:util"
 import { createConsoleLogger, type LogLevel } from "../server/Logger.js"
+import { createDemoHandler } from "../server/demo/createDemoHandler.js"
+import { createClientAssetHandler } from "../server/http/ClientAssets.js"
 import { SignalingServer } from "../server/SignalingServer.js"
 import { CliError } from "./CliError.js"
 
 export const SERVE_HELP = `Usage: p2p-streams-channel serve [options]
 
-Starts the signaling server (ActionCable protocol) with /healthz and /metrics.
+Starts the signaling server (ActionCable protocol) with the demo room at /, the browser
+modules at /p2p/, /healthz and /metrics.
 
 Options:
   --port <n>               TCP port (default: $PORT or 3000)
@@ -58,8 +61,9 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     maxPeersPerSession: values["max-peers"] === undefined ? undefined : Number(values["max-peers"]),
     logger,
   })
+  const handlers = [signaling.handleHttp, createClientAssetHandler(), createDemoHandler({ secret })]
   const http = createServer((request, response) => {
-    if (signaling.handleHttp(request, response)) return
+    if (handlers.some((handle) => handle(request, response))) return
     response.writeHead(404, { "content-type": "text/plain" }).end("not found\n")
   })
   signaling.attach(http, { rejectOtherUpgrades: true })
@@ -70,7 +74,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   const address = http.address()
   const bound = typeof address === "object" && address ? address.port : port
   const base = `http://${values.host}:${bound}`
-  logger.info(`p2p-streams-channel ready at ${base} (cable ws://${values.host}:${bound}${values.path}, backend memory, node ${signaling.options.nodeId})`)
+  logger.info(`p2p-streams-channel ready at ${base} (demo room ${base}/, cable ws://${values.host}:${bound}${values.path}, backend memory, node ${signaling.options.nodeId})`)
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping; clients are told to reconnect`)
     signaling.close().then(() => {

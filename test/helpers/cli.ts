@@ -25,7 +25,7 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
     const timer = setTimeout(() => reject(new Error(`serve did not get ready:\n${output}`)), 10_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
-      const match = /ready at (http:\/\/\S+) \(cable (ws:\/\/\S+),/.exec(output)
+      const match = /ready at (http:\/\/\S+) .*?cable (ws:\/\/\S+),/.exec(output)
       if (!match) return
       clearTimeout(timer)
       resolve({

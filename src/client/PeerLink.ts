@@ -1,0 +1,182 @@
+import { parseChannelMessage, type ChannelMessage } from "../protocol/PeerMessage.js"
+import type { IceCandidateInit, SessionDescription } from "../protocol/Signal.js"
+
+/** Why a link ended. */
+export type LinkEndReason = "closed" | "bye" | "idle_timeout" | "failed" | "replaced" | "stopped"
+
+export interface PeerLinkDelegate {
+  linkSignal(link: PeerLink, signal: { state: "SdpOffer" | "SdpAnswer"; sdp: SessionDescription } | { state: "IceCandidate"; candidate: IceCandidateInit }): void
+  linkOpened(link: PeerLink): void
+  linkMessage(link: PeerLink, message: ChannelMessage): void
+  linkEnded(link: PeerLink, reason: LinkEndReason): void
+  linkError(link: PeerLink, error: unknown): void
+}
+
+export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection
+
+export interface PeerLinkOptions {
+  RTCPeerConnection: RTCPeerConnectionConstructor
+  iceServers: RTCIceServer[]
+  heartbeatIntervalMs: number
+  idleTimeoutMs: number
+  /** How long negotiation may take before the link is given up. */
+  connectTimeoutMs: number
+}
+
+/**
+ * One WebRTC peer connection with one data channel, between a client and its host. Trickles ICE,
+ * queueing remote candidates until the remote description is set, and sends heartbeats so a
+ * vanished peer is noticed within `idleTimeoutMs`.
+ */
+export class PeerLink {
+  state: "connecting" | "open" | "ended" = "connecting"
+  private readonly pc: RTCPeerConnection
+  private channel: RTCDataChannel | undefined
+  private pendingCandidates: IceCandidateInit[] = []
+  private lastHeardAt = Date.now()
+  private readonly timer: ReturnType<typeof setInterval>
+  private readonly startedAt = Date.now()
+
+  constructor(
+    readonly remotePeerId: string,
+    private readonly options: PeerLinkOptions,
+    private readonly delegate: PeerLinkDelegate,
+  ) {
+    this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers })
+    this.pc.onicecandidate = (event) => {
+      const candidate = event.candidate
+      if (!candidate || !candidate.candidate || this.state === "ended") return
+      this.delegate.linkSignal(this, {
+        state: "IceCandidate",
+        candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex },
+      })
+    }
+    this.pc.onconnectionstatechange = () => {
+      if (this.pc.connectionState === "failed") this.end("failed")
+    }
+    this.pc.ondatachannel = (event) => this.adopt(event.channel)
+    this.timer = setInterval(() => this.beat(), options.heartbeatIntervalMs)
+  }
+
+  get isEnded(): boolean {
+    return this.state === "ended"
+  }
+
+  /** As the host: opens the data channel and sends the offer. */
+  async offer(): Promise<void> {
+    this.adopt(this.pc.createDataChannel("p2p-streams-channel", { ordered: true }))
+    await this.guard(async () => {
+      await this.pc.setLocalDescription(await this.pc.createOffer())
+      this.sendDescription("SdpOffer")
+    })
+  }
+
+  /** As a client: accepts the host's offer and answers it. */
+  async acceptOffer(sdp: SessionDescription): Promise<void> {
+    await this.guard(async () => {
+      await this.pc.setRemoteDescription(sdp)
+      await this.flushCandidates()
+      await this.pc.setLocalDescription(await this.pc.createAnswer())
+      this.sendDescription("SdpAnswer")
+    })
+  }
+
+  async acceptAnswer(sdp: SessionDescription): Promise<void> {
+    await this.guard(async () => {
+      await this.pc.setRemoteDescription(sdp)
+      await this.flushCandidates()
+    })
+  }
+
+  async addCandidate(candidate: IceCandidateInit | null): Promise<void> {
+    if (!candidate || this.state === "ended") return
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(candidate)
+      return
+    }
+    await this.guard(() => this.pc.addIceCandidate(candidate))
+  }
+
+  /** Sends one message; false when the channel is not open. */
+  send(message: ChannelMessage): boolean {
+    if (this.state !== "open" || this.channel?.readyState !== "open") return false
+    try {
+      this.channel.send(JSON.stringify(message))
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Ends the link; with `sayBye`, tells the other side first so it need not wait for a timeout. */
+  end(reason: LinkEndReason, { sayBye = false } = {}): void {
+    if (this.state === "ended") return
+    if (sayBye) this.send({ type: "Bye" })
+    this.state = "ended"
+    clearInterval(this.timer)
+    if (this.channel) this.channel.onclose = this.channel.onmessage = this.channel.onopen = null
+    this.pc.onicecandidate = this.pc.onconnectionstatechange = this.pc.ondatachannel = null
+    try {
+      this.pc.close()
+    } catch {
+      // already closed
+    }
+    this.delegate.linkEnded(this, reason)
+  }
+
+  private adopt(channel: RTCDataChannel): void {
+    this.channel = channel
+    channel.onopen = () => {
+      if (this.state !== "connecting") return
+      this.state = "open"
+      this.lastHeardAt = Date.now()
+      this.delegate.linkOpened(this)
+    }
+    channel.onmessage = (event: MessageEvent) => {
+      this.lastHeardAt = Date.now()
+      let message: ChannelMessage
+      try {
+        message = parseChannelMessage(event.data)
+      } catch (error) {
+        return this.delegate.linkError(this, error)
+      }
+      if (message.type === "Heartbeat") return
+      if (message.type === "Bye") return this.end("bye")
+      this.delegate.linkMessage(this, message)
+    }
+    channel.onclose = () => this.end("closed")
+  }
+
+  private beat(): void {
+    const now = Date.now()
+    if (this.state === "connecting") {
+      if (now - this.startedAt > this.options.connectTimeoutMs) this.end("failed")
+      return
+    }
+    if (now - this.lastHeardAt > this.options.idleTimeoutMs) return this.end("idle_timeout")
+    this.send({ type: "Heartbeat" })
+  }
+
+  private sendDescription(state: "SdpOffer" | "SdpAnswer"): void {
+    const description = this.pc.localDescription
+    if (!description || this.state === "ended") return
+    this.delegate.linkSignal(this, { state, sdp: { type: description.type, sdp: description.sdp } })
+  }
+
+  private async flushCandidates(): Promise<void> {
+    const pending = this.pendingCandidates
+    this.pendingCandidates = []
+    for (const candidate of pending) await this.pc.addIceCandidate(candidate)
+  }
+
+  private async guard(step: () => Promise<void>): Promise<void> {
+    if (this.state === "ended") return
+    try {
+      await step()
+    } catch (error) {
+      if (this.isEnded) return
+      this.delegate.linkError(this, error)
+      this.end("failed")
+    }
+  }
+}

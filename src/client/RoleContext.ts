@@ -1,0 +1,19 @@
+import type { P2pMessage } from "../protocol/PeerMessage.js"
+import type { P2pError } from "./P2pError.js"
+import type { PeerLinkOptions } from "./PeerLink.js"
+import type { OutgoingSignal } from "./SignalingClient.js"
+import type { SessionState } from "./SessionState.js"
+
+/** What a role (host or client) needs from the session that holds it. */
+export interface RoleContext {
+  readonly peerId: string
+  readonly linkOptions: PeerLinkOptions
+  sendSignal(signal: OutgoingSignal): boolean
+  deliver(message: P2pMessage): void
+  setState(state: SessionState): void
+  reportError(error: P2pError): void
+  /** A client lost (or never got) its link to the host: join again. */
+  hostLost(): void
+  /** A client is connected: its signaling socket may go. */
+  connectedToHost(): void
+}

@@ -1,0 +1,6 @@
+/**
+ * Where a peer stands. `negotiating`: joining through signaling; `connecting`: opening the peer
+ * connection; `connected`: in the session (the host is connected as soon as it is elected);
+ * `disconnected`: lost the host, healing; `closed`: stopped.
+ */
+export type SessionState = "idle" | "negotiating" | "connecting" | "connected" | "disconnected" | "closed"

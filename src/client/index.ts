@@ -1,0 +1,6 @@
+export { P2pSession, type P2pSessionOptions, type P2pSessionEvents } from "./P2pSession.js"
+export type { SessionState } from "./SessionState.js"
+export { P2pError, type P2pErrorCode } from "./P2pError.js"
+export { resolveP2pConfig, type P2pConfig } from "./P2pConfig.js"
+export type { RTCPeerConnectionConstructor } from "./PeerLink.js"
+export type { P2pMessage, DataMessage, ConnectionStateMessage, PeerState } from "../protocol/PeerMessage.js"

@@ -1,0 +1,61 @@
+import type { P2pMessage } from "../protocol/PeerMessage.js"
+import { P2pController } from "../stimulus/P2pController.js"
+
+/** The demo room's chat, as a user would write it on top of P2pController. */
+export default class ChatController extends P2pController {
+  static override targets = ["messages", "messagebox", "message", "status", "state"]
+  declare readonly messagesTarget: HTMLElement
+  declare readonly messageboxTarget: HTMLElement
+  declare readonly messageTarget: HTMLInputElement
+  declare readonly statusTarget: HTMLElement
+  declare readonly stateTarget: HTMLElement
+
+  override p2pNegotiating(): void {
+    this.showState("negotiating with the host…", false)
+  }
+
+  override p2pConnecting(): void {
+    this.showState("connecting to the host…", false)
+  }
+
+  override p2pConnected(): void {
+    this.showState(this.iamHost ? "connected — you are the host" : `connected to host ${this.hostPeerId ?? ""}`, true)
+  }
+
+  override p2pDisconnected(): void {
+    this.showState("lost the host — reconnecting…", false)
+  }
+
+  override p2pClosed(): void {
+    this.showState("closed", false)
+  }
+
+  override p2pReceivedMessage(message: P2pMessage): void {
+    if (message.type === "Data") {
+      const line = document.createElement("div")
+      line.innerText = `${message.senderId}: ${String(message.data)}`
+      this.messagesTarget.append(line)
+      this.messagesTarget.scrollTop = this.messagesTarget.scrollHeight
+    } else {
+      this.statusTarget.replaceChildren(
+        ...Object.entries(message.data).map(([peer, state]) => {
+          const item = document.createElement("li")
+          item.dataset.state = state
+          item.innerText = `${peer}: ${state}`
+          return item
+        }),
+      )
+    }
+  }
+
+  send(): void {
+    const text = this.messageTarget.value.trim()
+    if (text && this.p2pSendMessage(text)) this.messageTarget.value = ""
+  }
+
+  private showState(text: string, available: boolean): void {
+    this.stateTarget.innerText = text
+    this.messageboxTarget.classList.toggle("not-available", !available)
+    this.messageboxTarget.classList.toggle("available", available)
+  }
+}

@@ -1,0 +1,140 @@
+import { P2pSession } from "../client/P2pSession.js"
+import type { P2pConfig } from "../client/P2pConfig.js"
+import { P2pError } from "../client/P2pError.js"
+import type { SessionState } from "../client/SessionState.js"
+import type { P2pMessage, PeerState } from "../protocol/PeerMessage.js"
+
+/** The DOM events a `<p2p-frame>` dispatches; all bubble. */
+export interface P2pFrameEventMap {
+  "p2p:state": CustomEvent<{ state: SessionState }>
+  "p2p:negotiating": CustomEvent<{ state: SessionState }>
+  "p2p:connecting": CustomEvent<{ state: SessionState }>
+  "p2p:connected": CustomEvent<{ state: SessionState }>
+  "p2p:disconnected": CustomEvent<{ state: SessionState }>
+  "p2p:closed": CustomEvent<{ state: SessionState }>
+  "p2p:message": CustomEvent<{ message: P2pMessage }>
+  "p2p:error": CustomEvent<{ error: P2pError }>
+  "p2p:host": CustomEvent<{ hostPeerId: string; iamHost: boolean }>
+}
+
+/**
+ * `<p2p-frame session-id peer-id token config cable-url>`: joins the session while it is in the
+ * document and re-dispatches the session's events as `p2p:*` DOM events. All logic is in
+ * {@link P2pSession}.
+ */
+export class P2pFrameElement extends HTMLElement {
+  private current: P2pSession | undefined
+  private lastStates: P2pMessage | undefined
+  private readonly onPageHide = () => this.current?.stop()
+
+  connectedCallback(): void {
+    if (this.current) return
+    let session: P2pSession
+    try {
+      session = new P2pSession({
+        cableUrl: this.cableUrl,
+        sessionId: this.required("session-id"),
+        peerId: this.required("peer-id"),
+        token: this.getAttribute("token") ?? undefined,
+        config: this.config,
+      })
+    } catch (error) {
+      this.dispatch("p2p:error", { error: error instanceof P2pError ? error : new P2pError("signaling_error", String(error), { cause: error }) })
+      return
+    }
+    this.current = session
+    session.on("state", (state) => {
+      this.setAttribute("state", state)
+      this.dispatch("p2p:state", { state })
+      this.dispatch(`p2p:${state}` as keyof P2pFrameEventMap, { state })
+    })
+    session.on("message", (message) => {
+      if (message.type === "Data.Connection.State") this.lastStates = message
+      this.dispatch("p2p:message", { message })
+    })
+    session.on("error", (error) => this.dispatch("p2p:error", { error }))
+    session.on("host", (hostPeerId) => this.dispatch("p2p:host", { hostPeerId, iamHost: hostPeerId === session.peerId }))
+    // Closing the links on the way out lets the other peers react at once instead of after a timeout.
+    window.addEventListener("pagehide", this.onPageHide)
+    session.start()
+  }
+
+  disconnectedCallback(): void {
+    window.removeEventListener("pagehide", this.onPageHide)
+    this.current?.stop()
+    this.current = undefined
+  }
+
+  /** The session, while the element is connected. */
+  get session(): P2pSession | undefined {
+    return this.current
+  }
+
+  get state(): SessionState {
+    return this.current?.state ?? "idle"
+  }
+
+  get peerId(): string | null {
+    return this.getAttribute("peer-id")
+  }
+
+  get iamHost(): boolean {
+    return this.current?.iamHost ?? false
+  }
+
+  get hostPeerId(): string | undefined {
+    return this.current?.hostPeerId
+  }
+
+  get peerStates(): Record<string, PeerState> {
+    return this.current?.peerStates ?? {}
+  }
+
+  /** The last `Data.Connection.State` message, for listeners that arrive late. */
+  get lastStateMessage(): P2pMessage | undefined {
+    return this.lastStates
+  }
+
+  /** Sends `data` to every peer through the host; false when not connected. */
+  send(data: unknown): boolean {
+    return this.current?.send(data) ?? false
+  }
+
+  private get config(): P2pConfig {
+    const text = this.getAttribute("config")
+    if (!text) return {}
+    try {
+      return JSON.parse(text) as P2pConfig
+    } catch (error) {
+      throw new P2pError("signaling_error", "the config attribute of <p2p-frame> is not valid JSON", { cause: error })
+    }
+  }
+
+  private get cableUrl(): string {
+    const configured = this.getAttribute("cable-url") ?? document.querySelector<HTMLMetaElement>("meta[name='action-cable-url']")?.content ?? "/cable"
+    const url = new URL(configured, window.location.href)
+    if (url.protocol === "http:") url.protocol = "ws:"
+    if (url.protocol === "https:") url.protocol = "wss:"
+    return url.toString()
+  }
+
+  private required(name: string): string {
+    const value = this.getAttribute(name)
+    if (!value) throw new P2pError("signaling_error", `<p2p-frame> needs a ${name} attribute`)
+    return value
+  }
+
+  private dispatch<K extends keyof P2pFrameEventMap>(type: K, detail: P2pFrameEventMap[K]["detail"]): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true }))
+  }
+}
+
+if (typeof customElements !== "undefined" && customElements.get("p2p-frame") === undefined) {
+  customElements.define("p2p-frame", P2pFrameElement)
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "p2p-frame": P2pFrameElement
+  }
+}

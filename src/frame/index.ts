@@ -1,0 +1,1 @@
+export { P2pFrameElement, type P2pFrameEventMap } from "./P2pFrameElement.js"

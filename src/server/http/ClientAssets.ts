@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises"
+import { createRequire } from "node:module"
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { dirname, join, sep } from "node:path"
+import { fileURLToPath } from "node:url"
+
+/** Where the server serves the browser modules by default. */
+export const CLIENT_ASSETS_PREFIX = "/p2p"
+
+const DIST = fileURLToPath(new URL("../../", import.meta.url))
+const FOLDERS = new Set(["browser", "client", "frame", "stimulus", "protocol", "demo"])
+const require = createRequire(import.meta.url)
+const VENDOR: Record<string, string> = {
+  "actioncable.js": join(dirname(require.resolve("@rails/actioncable/package.json")), "app/assets/javascripts/actioncable.esm.js"),
+  "stimulus.js": join(dirname(require.resolve("@hotwired/stimulus/package.json")), "dist/stimulus.js"),
+}
+
+/**
+ * The importmap that lets a page without a build step `import { P2pController } from "p2p"`.
+ * Render it with {@link importmapTag} before any module script.
+ */
+export function clientImportmap(prefix = CLIENT_ASSETS_PREFIX): { imports: Record<string, string> } {
+  return {
+    imports: {
+      p2p: `${prefix}/browser/index.js`,
+      "p2p-streams-channel/client": `${prefix}/client/index.js`,
+      "p2p-streams-channel/frame": `${prefix}/frame/index.js`,
+      "p2p-streams-channel/stimulus": `${prefix}/stimulus/index.js`,
+      "@rails/actioncable": `${prefix}/vendor/actioncable.js`,
+      "@hotwired/stimulus": `${prefix}/vendor/stimulus.js`,
+    },
+  }
+}
+
+/** `<script type="importmap">…</script>` for {@link clientImportmap}. */
+export function importmapTag(prefix = CLIENT_ASSETS_PREFIX): string {
+  return `<script type="importmap">${JSON.stringify(clientImportmap(prefix)).replace(/</g, "\\u003c")}</script>`
+}
+
+/**
+ * Serves the browser modules (and their two dependencies) under `prefix` as ES modules.
+ * Returns a handler that answers true when it handled the request.
+ */
+export function createClientAssetHandler(prefix = CLIENT_ASSETS_PREFIX) {
+  const cache = new Map<string, Buffer>()
+  return function handleClientAssets(request: IncomingMessage, response: ServerResponse): boolean {
+    const pathname = (request.url ?? "/").split("?")[0] ?? "/"
+    if (request.method !== "GET" || !pathname.startsWith(`${prefix}/`)) return false
+    const file = resolveAsset(pathname.slice(prefix.length + 1))
+    if (!file) {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found\n")
+      return true
+    }
+    const cached = cache.get(file)
+    const send = (body: Buffer) => {
+      const type = file.endsWith(".map") ? "application/json" : "text/javascript; charset=utf-8"
+      response.writeHead(200, { "content-type": type, "cache-control": "no-cache" }).end(body)
+    }
+    if (cached) {
+      send(cached)
+      return true
+    }
+    readFile(file).then(
+      (body) => {
+        cache.set(file, body)
+        send(body)
+      },
+      () => response.writeHead(404, { "content-type": "text/plain" }).end("not found\n"),
+    )
+    return true
+  }
+}
+
+function resolveAsset(relative: string): string | undefined {
+  if (!/^[A-Za-z0-9_./-]+$/.test(relative) || relative.split("/").some((part) => part === ".." || part === "")) return undefined
+  if (relative.startsWith("vendor/")) return VENDOR[relative.slice("vendor/".length)]
+  const [folder] = relative.split("/")
+  if (!folder || !FOLDERS.has(folder) || !/\.js(\.map)?$/.test(relative)) return undefined
+  const file = join(DIST, relative)
+  return file.startsWith(DIST) && !file.slice(DIST.length).split(sep).includes("..") ? file : undefined
+}

@@ -1,0 +1,40 @@
+import type { P2pConfig } from "../client/P2pConfig.js"
+import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
+import { signJoinToken } from "./JoinToken.js"
+
+export interface P2pFrameTagOptions {
+  /** The server's join-token secret. */
+  secret: string
+  sessionId: string
+  peerId: string
+  /** `ice_servers`, `heartbeat {interval_mls, idle_timeout_mls}`, `keepCableConnection`. */
+  config?: P2pConfig
+  /** Signaling endpoint; default: `/cable` on the page's own origin. */
+  cableUrl?: string
+  /** Token validity in ms. Default: 1 hour. */
+  expiresInMs?: number
+  /** Inner HTML, e.g. the element carrying `data-controller`. Inserted as is. */
+  content?: string
+}
+
+/**
+ * Renders `<p2p-frame>` with a fresh join token: the Node counterpart of the Rails helper
+ * `p2p_frame_tag(session_id:, peer_id:, config:)`.
+ */
+export function p2pFrameTag(options: P2pFrameTagOptions): string {
+  const { secret, sessionId, peerId, config, cableUrl, expiresInMs = 3_600_000, content = "" } = options
+  if (!ID_PATTERN.test(sessionId) || !ID_PATTERN.test(peerId)) {
+    throw new TypeError("p2pFrameTag: session and peer ids must be 1-128 characters of [A-Za-z0-9_.:@-]")
+  }
+  const token = signJoinToken(secret, { sessionId, peerId, expiresAt: Date.now() + expiresInMs })
+  const attributes: Array<[string, string]> = [["session-id", sessionId], ["peer-id", peerId], ["token", token]]
+  if (config) attributes.push(["config", JSON.stringify(config)])
+  if (cableUrl) attributes.push(["cable-url", cableUrl])
+  const rendered = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(" ")
+  return `<p2p-frame ${rendered}>${content}</p2p-frame>`
+}
+
+/** Escapes text for an HTML attribute value or text node. */
+export function escapeAttribute(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+}

@@ -1,0 +1,89 @@
+import { Controller } from "@hotwired/stimulus"
+import type { SessionState } from "../client/SessionState.js"
+import type { P2pError } from "../client/P2pError.js"
+import { P2pFrameElement } from "../frame/P2pFrameElement.js"
+import type { P2pMessage } from "../protocol/PeerMessage.js"
+
+/**
+ * Base class for a Stimulus controller inside a `<p2p-frame>`. Override the `p2p*` callbacks you
+ * need; call `p2pSendMessage(data)` to send. If you override `connect()`/`disconnect()`, call `super`.
+ */
+export class P2pController<E extends Element = HTMLElement> extends Controller<E> {
+  private p2pFrame: P2pFrameElement | undefined
+  private p2pListeners: Array<() => void> = []
+
+  override connect(): void {
+    const frame = this.element.closest("p2p-frame")
+    if (!(frame instanceof P2pFrameElement)) {
+      throw new Error(`${this.identifier}: a P2pController must sit inside a <p2p-frame>`)
+    }
+    this.p2pFrame = frame
+    const on = <T>(type: string, handler: (detail: T) => void) => {
+      const listener = (event: Event) => handler((event as CustomEvent<T>).detail)
+      frame.addEventListener(type, listener)
+      this.p2pListeners.push(() => frame.removeEventListener(type, listener))
+    }
+    on<{ state: SessionState }>("p2p:state", ({ state }) => this.p2pStateChanged(state))
+    on<{ message: P2pMessage }>("p2p:message", ({ message }) => this.p2pReceivedMessage(message))
+    on<{ error: P2pError }>("p2p:error", ({ error }) => this.p2pError(error))
+    on<{ hostPeerId: string; iamHost: boolean }>("p2p:host", ({ hostPeerId, iamHost }) => this.p2pHostChanged(hostPeerId, iamHost))
+    // A controller that connects after the session did still learns where it stands.
+    if (frame.state !== "idle") this.p2pStateChanged(frame.state)
+    const states = frame.lastStateMessage
+    if (states) this.p2pReceivedMessage(states)
+  }
+
+  override disconnect(): void {
+    for (const stop of this.p2pListeners) stop()
+    this.p2pListeners = []
+    this.p2pFrame = undefined
+  }
+
+  /** Your peer started to negotiate with the host through signaling. */
+  p2pNegotiating(): void {}
+  /** Your peer is connecting directly with the host. */
+  p2pConnecting(): void {}
+  /** Your peer is in the session; from now on `p2pSendMessage` works. */
+  p2pConnected(): void {}
+  /** Your peer lost the host; the session heals by itself. */
+  p2pDisconnected(): void {}
+  /** The session was stopped. */
+  p2pClosed(): void {}
+  p2pError(_error: P2pError): void {}
+  /** A `Data` message (`{type, senderId, data}`) or `Data.Connection.State` (`{type, data: {peer: state}}`). */
+  p2pReceivedMessage(_message: P2pMessage): void {}
+  /** The host changed (`iamHost` tells whether it is this peer). */
+  p2pHostChanged(_hostPeerId: string, _iamHost: boolean): void {}
+
+  /** Sends `data` to every peer (and back to you) through the host. False when not connected. */
+  p2pSendMessage(data: unknown): boolean {
+    return this.p2pFrame?.send(data) ?? false
+  }
+
+  get iamHost(): boolean {
+    return this.p2pFrame?.iamHost ?? false
+  }
+
+  get peerId(): string | null {
+    return this.p2pFrame?.peerId ?? null
+  }
+
+  get hostPeerId(): string | undefined {
+    return this.p2pFrame?.hostPeerId
+  }
+
+  private p2pStateChanged(state: SessionState): void {
+    switch (state) {
+      case "negotiating":
+        return this.p2pNegotiating()
+      case "connecting":
+        return this.p2pConnecting()
+      case "connected":
+        return this.p2pConnected()
+      case "disconnected":
+        return this.p2pDisconnected()
+      case "closed":
+        return this.p2pClosed()
+    }
+  }
+}

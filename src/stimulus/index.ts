@@ -1,0 +1,1 @@
+export { P2pController } from "./P2pController.js"
