@@ -23,7 +23,7 @@ export interface P2pFrameTagOptions {
  */
 export function p2pFrameTag(options: P2pFrameTagOptions): string {
   const { secret, sessionId, peerId, config, cableUrl, expiresInMs = 3_600_000, content = "" } = options
-  if (!ID_PATTERN.test(sessionId) || !ID_PATTERN.test(peerId)) {
+  if (typeof sessionId !== "string" || !ID_PATTERN.test(sessionId) || typeof peerId !== "string" || !ID_PATTERN.test(peerId)) {
     throw new TypeError("p2pFrameTag: session and peer ids must be 1-128 characters of [A-Za-z0-9_.:@-]")
   }
   const token = signJoinToken(secret, { sessionId, peerId, expiresAt: Date.now() + expiresInMs })

@@ -21,6 +21,10 @@ export function createDemoHandler(options: DemoOptions) {
   return function handleDemo(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== "GET") return false
     const url = new URL(request.url ?? "/", "http://demo.invalid")
+    if (url.pathname === "/favicon.ico") {
+      response.writeHead(204).end()
+      return true
+    }
     if (url.pathname === "/") {
       html(response, 200, indexPage())
       return true
