@@ -12,6 +12,7 @@ export class ClientRole implements PeerLinkDelegate {
   private link: PeerLink | undefined
   private states: Record<string, PeerState> = {}
   private readonly offerTimer: ReturnType<typeof setTimeout>
+  private restartPending = false
 
   constructor(
     private readonly context: RoleContext,
@@ -41,6 +42,8 @@ export class ClientRole implements PeerLinkDelegate {
       this.link?.end("replaced")
       this.link = new PeerLink(this.hostPeerId, this.context.linkOptions, this)
       void this.link.acceptOffer(signal.sdp)
+    } else if (signal.state === "SdpAnswer") {
+      void this.link?.acceptAnswer(signal.sdp)
     } else if (signal.state === "IceCandidate") {
       void this.link?.addCandidate(signal.candidate)
     }
@@ -48,6 +51,13 @@ export class ClientRole implements PeerLinkDelegate {
 
   send(data: unknown): boolean {
     return this.link?.send({ type: "Data", data }) ?? false
+  }
+
+  /** Signaling is back for a connected client: restart ICE if that is why it was wanted. */
+  signalingReady(): void {
+    if (!this.restartPending || !this.link) return
+    this.restartPending = false
+    void this.link.restartIce()
   }
 
   stop(): void {
@@ -80,6 +90,16 @@ export class ClientRole implements PeerLinkDelegate {
     if (reason === "stopped" || reason === "replaced") return
     clearTimeout(this.offerTimer)
     this.context.hostLost()
+  }
+
+  linkInterrupted(): void {
+    this.restartPending = true
+    this.context.needSignaling()
+  }
+
+  linkRestored(): void {
+    this.restartPending = false
+    this.context.connectedToHost()
   }
 
   linkError(link: PeerLink, error: unknown): void {

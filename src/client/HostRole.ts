@@ -35,6 +35,7 @@ export class HostRole implements PeerLinkDelegate {
     const link = this.links.get(signal.peer_id)
     if (!link) return
     if (signal.state === "SdpAnswer") void link.acceptAnswer(signal.sdp)
+    else if (signal.state === "SdpOffer") void link.acceptOffer(signal.sdp) // the client restarts ICE
     else if (signal.state === "IceCandidate") void link.addCandidate(signal.candidate)
   }
 
@@ -45,6 +46,13 @@ export class HostRole implements PeerLinkDelegate {
 
   get peerStates(): Record<string, PeerState> {
     return Object.fromEntries(this.states)
+  }
+
+  /** After a signaling reconnect the server may have lost its state: report the connected clients again. */
+  reregistered(): void {
+    for (const [peerId, state] of this.states) {
+      if (peerId !== this.context.peerId && state === "connected") this.context.sendSignal({ state: "PeerConnected", client_peer_id: peerId })
+    }
   }
 
   stop(): void {
@@ -78,6 +86,11 @@ export class HostRole implements PeerLinkDelegate {
   linkError(link: PeerLink, error: unknown): void {
     this.context.reportError(linkFailure(link.remotePeerId, error))
   }
+
+  // Restarting ICE is the client's move (it is the one that may need signaling back); the host answers.
+  linkInterrupted(): void {}
+
+  linkRestored(): void {}
 
   private relay(message: DataMessage): void {
     this.context.deliver(message)

@@ -5,10 +5,10 @@ import { Emitter } from "./Emitter.js"
 import { HostRole } from "./HostRole.js"
 import { resolveP2pConfig, type P2pConfig, type ResolvedP2pConfig } from "./P2pConfig.js"
 import { P2pError } from "./P2pError.js"
-import type { PeerLinkOptions, RTCPeerConnectionConstructor } from "./PeerLink.js"
+import type { RTCPeerConnectionConstructor } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
 import type { SessionState } from "./SessionState.js"
-import { SignalingClient, type OutgoingSignal, type SignalingClientDelegate } from "./SignalingClient.js"
+import { SignalingClient } from "./SignalingClient.js"
 
 export interface P2pSessionOptions {
   /** The signaling endpoint, e.g. `ws://localhost:3000/cable`. */
@@ -30,23 +30,26 @@ export interface P2pSessionEvents {
   /** A `Data` or `Data.Connection.State` message arrived. */
   message: (message: P2pMessage) => void
   error: (error: P2pError) => void
-  /** A host was elected or changed; `hostPeerId` may be this peer. */
+  /** A host was elected, or a new one replaced it; `hostPeerId` may be this peer. */
   host: (hostPeerId: string) => void
 }
 
 /**
  * One peer's membership of a session, with no DOM: joins through signaling, becomes the host or a
- * client of it, relays and heals. `<p2p-frame>` and `P2pController` are thin shells over it.
+ * client of it, relays, and heals when the host or the signaling server goes away.
+ * `<p2p-frame>` and `P2pController` are thin shells over it.
  */
 export class P2pSession extends Emitter<P2pSessionEvents> {
   readonly peerId: string
   readonly sessionId: string
-  private readonly context: RoleContext
   private readonly config: ResolvedP2pConfig
+  private readonly context: RoleContext
   private readonly signaling: SignalingClient
   private role: HostRole | ClientRole | undefined
   private currentState: SessionState = "idle"
   private currentHost: string | undefined
+  private announcedHost: string | undefined
+  private lostHost: string | undefined
   private rejoinAttempts = 0
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined
 
@@ -55,42 +58,19 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.peerId = options.peerId
     this.sessionId = options.sessionId
     this.config = resolveP2pConfig(options.config)
-    const RTCPeerConnectionImpl = options.RTCPeerConnection ?? globalThis.RTCPeerConnection
-    if (!RTCPeerConnectionImpl) throw new TypeError("P2pSession: no RTCPeerConnection; pass one (e.g. from node-datachannel/polyfill)")
-    const linkOptions: PeerLinkOptions = {
-      RTCPeerConnection: RTCPeerConnectionImpl,
-      iceServers: this.config.iceServers,
-      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-      idleTimeoutMs: this.config.idleTimeoutMs,
-      connectTimeoutMs: Math.max(10_000, this.config.idleTimeoutMs * 3),
-    }
-    this.context = {
-      peerId: this.peerId,
-      linkOptions,
-      sendSignal: (signal: OutgoingSignal) => this.signaling.send(signal),
-      deliver: (message: P2pMessage) => this.emit("message", message),
-      setState: (state: SessionState) => this.setState(state),
-      reportError: (error: P2pError) => this.emit("error", error),
-      hostLost: () => this.hostLost(),
-      connectedToHost: () => {
-        if (!this.config.keepCableConnection) this.signaling.disconnect()
-      },
-    }
-    const delegate: SignalingClientDelegate = {
+    this.context = this.roleContext(options.RTCPeerConnection ?? globalThis.RTCPeerConnection)
+    const { cableUrl, sessionId, peerId, token, WebSocket } = options
+    this.signaling = new SignalingClient({ cableUrl, sessionId, peerId, token, WebSocket }, {
       signalingConnected: () => this.signalingConnected(),
       signalingRejected: () => {
         this.emit("error", new P2pError("signaling_rejected", "the signaling server refused this peer's token or identifier"))
         this.stop()
       },
-      // The official client reconnects on its own; `signalingConnected` then joins again.
-      signalingDisconnected: () => {},
-      signalInvalid: (error: unknown) => {
-        this.emit("error", new P2pError("bad_message", "the signaling server sent a message this client does not understand", { cause: error }))
-      },
-      signalReceived: (signal: ServerSignal) => this.signalReceived(signal),
-    }
-    const { cableUrl, sessionId, peerId, token, WebSocket } = options
-    this.signaling = new SignalingClient({ cableUrl, sessionId, peerId, token, WebSocket }, delegate)
+      signalInvalid: (error) => this.emit("error", new P2pError("bad_message", "the signaling server sent a message this client does not understand", { cause: error })),
+      signalReceived: (signal) => this.signalReceived(signal),
+      // The host re-registers first after a server restart, so a waiting client cannot take its place.
+      reconnectDelay: (attempt) => Math.min(30_000, (this.iamHost ? 100 : 1000) * 2 ** attempt) * (0.5 + Math.random()),
+    })
   }
 
   get state(): SessionState {
@@ -122,19 +102,41 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.signaling.connect()
   }
 
-  /** Leaves: says goodbye over every link, drops signaling. Idempotent. */
+  /** Leaves: drops signaling, then says goodbye over every link. Idempotent. */
   stop(): void {
     if (this.currentState === "closed") return
     clearTimeout(this.rejoinTimer)
+    // Signaling first: the server learns the host left before its clients, told by Bye, rejoin.
+    this.signaling.disconnect()
     this.role?.stop()
     this.role = undefined
-    this.signaling.disconnect()
     this.setState("closed")
   }
 
   /** Sends `data` to every peer through the host. False when not connected. */
   send(data: unknown): boolean {
     return this.currentState === "connected" && (this.role?.send(data) ?? false)
+  }
+
+  private roleContext(RTCPeerConnection: RTCPeerConnectionConstructor | undefined): RoleContext {
+    if (!RTCPeerConnection) throw new TypeError("P2pSession: no RTCPeerConnection; pass one (e.g. from node-datachannel/polyfill)")
+    const { iceServers, heartbeatIntervalMs, idleTimeoutMs } = this.config
+    return {
+      peerId: this.peerId,
+      linkOptions: { RTCPeerConnection, iceServers, heartbeatIntervalMs, idleTimeoutMs, connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3) },
+      sendSignal: (signal) => this.signaling.send(signal),
+      deliver: (message) => this.emit("message", message),
+      setState: (state) => this.setState(state),
+      reportError: (error) => this.emit("error", error),
+      hostLost: () => this.hostLost(),
+      connectedToHost: () => {
+        if (!this.config.keepCableConnection) this.signaling.disconnect()
+      },
+      needSignaling: () => {
+        if (this.signaling.connected) this.signalingConnected()
+        else this.signaling.connect()
+      },
+    }
   }
 
   private setState(state: SessionState): void {
@@ -145,7 +147,9 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   }
 
   private hostLost(): void {
-    if (this.currentState === "closed") return
+    if (this.currentState === "closed" || this.currentHost === undefined) return
+    this.lostHost = this.currentHost
+    this.currentHost = undefined
     this.role?.stop()
     this.role = undefined
     this.setState("disconnected")
@@ -153,9 +157,8 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   }
 
   private signalingConnected(): void {
-    // A connected client keeping its socket has nothing to say after a reconnect; everyone else
-    // (the host re-registering after a server restart, a peer still joining) joins.
-    if (this.role?.kind === "client" && this.role.connected) return
+    // A connected client has nothing to join; it may be back only to restart ICE.
+    if (this.role?.kind === "client" && this.role.connected) return this.role.signalingReady()
     this.join()
   }
 
@@ -169,8 +172,8 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
         return this.role?.signal(signal)
       case "SessionReset":
         // Only the loss of our own host matters; a peer still waiting for SessionReady gets one anyway.
-        if (signal.host_peer_id !== this.currentHost) return
-        return this.hostLost()
+        if (signal.host_peer_id === this.currentHost) this.hostLost()
+        return
       case "Error":
         if (signal.code === "peer_replaced") {
           this.emit("error", new P2pError("peer_replaced", "another page joined with this peer id"))
@@ -185,11 +188,14 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       if (this.role?.kind === "host" && hostPeerId === this.peerId) this.role.clientJoined(joinerPeerId)
       return
     }
-    if (hostPeerId === this.peerId && this.role?.kind === "host") return
+    this.lostHost = undefined
+    this.currentHost = hostPeerId
+    // The host again after a signaling reconnect: its links are intact, the server must relearn them.
+    if (hostPeerId === this.peerId && this.role?.kind === "host") return this.role.reregistered()
     this.role?.stop()
     this.role = hostPeerId === this.peerId ? new HostRole(this.context) : new ClientRole(this.context, hostPeerId)
-    if (this.currentHost !== hostPeerId) {
-      this.currentHost = hostPeerId
+    if (this.announcedHost !== hostPeerId) {
+      this.announcedHost = hostPeerId
       this.emit("host", hostPeerId)
     }
     this.role.start()
@@ -197,7 +203,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
 
   private join(): void {
     if (this.currentState !== "connected") this.setState("negotiating")
-    this.signaling.send({ state: "SessionJoin" })
+    this.signaling.send(this.lostHost ? { state: "SessionJoin", lost_host_peer_id: this.lostHost } : { state: "SessionJoin" })
   }
 
   private scheduleRejoin(): void {

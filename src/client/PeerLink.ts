@@ -10,6 +10,10 @@ export interface PeerLinkDelegate {
   linkMessage(link: PeerLink, message: ChannelMessage): void
   linkEnded(link: PeerLink, reason: LinkEndReason): void
   linkError(link: PeerLink, error: unknown): void
+  /** ICE reports the path lost (`disconnected`); it may come back, or be restarted. */
+  linkInterrupted(link: PeerLink): void
+  /** ICE is connected again after an interruption. */
+  linkRestored(link: PeerLink): void
 }
 
 export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection
@@ -36,6 +40,7 @@ export class PeerLink {
   private lastHeardAt = Date.now()
   private readonly timer: ReturnType<typeof setInterval>
   private readonly startedAt = Date.now()
+  private interrupted = false
 
   constructor(
     readonly remotePeerId: string,
@@ -55,6 +60,7 @@ export class PeerLink {
       if (this.pc.connectionState === "failed") this.end("failed")
     }
     this.pc.ondatachannel = (event) => this.adopt(event.channel)
+    this.pc.oniceconnectionstatechange = () => this.iceStateChanged(this.pc.iceConnectionState)
     this.timer = setInterval(() => this.beat(), options.heartbeatIntervalMs)
   }
 
@@ -78,6 +84,14 @@ export class PeerLink {
       await this.flushCandidates()
       await this.pc.setLocalDescription(await this.pc.createAnswer())
       this.sendDescription("SdpAnswer")
+    })
+  }
+
+  /** Restarts ICE on a link whose path was lost: a new offer with fresh credentials. */
+  async restartIce(): Promise<void> {
+    await this.guard(async () => {
+      await this.pc.setLocalDescription(await this.pc.createOffer({ iceRestart: true }))
+      this.sendDescription("SdpOffer")
     })
   }
 
@@ -115,7 +129,7 @@ export class PeerLink {
     this.state = "ended"
     clearInterval(this.timer)
     if (this.channel) this.channel.onclose = this.channel.onmessage = this.channel.onopen = null
-    this.pc.onicecandidate = this.pc.onconnectionstatechange = this.pc.ondatachannel = null
+    this.pc.onicecandidate = this.pc.onconnectionstatechange = this.pc.ondatachannel = this.pc.oniceconnectionstatechange = null
     try {
       this.pc.close()
     } catch {
@@ -145,6 +159,17 @@ export class PeerLink {
       this.delegate.linkMessage(this, message)
     }
     channel.onclose = () => this.end("closed")
+  }
+
+  private iceStateChanged(state: RTCIceConnectionState): void {
+    if (this.state !== "open") return
+    if (state === "disconnected" && !this.interrupted) {
+      this.interrupted = true
+      this.delegate.linkInterrupted(this)
+    } else if ((state === "connected" || state === "completed") && this.interrupted) {
+      this.interrupted = false
+      this.delegate.linkRestored(this)
+    }
   }
 
   private beat(): void {

@@ -16,4 +16,6 @@ export interface RoleContext {
   hostLost(): void
   /** A client is connected: its signaling socket may go. */
   connectedToHost(): void
+  /** A connected client needs signaling again (to restart ICE); calls the role's `signalingReady` once it has it. */
+  needSignaling(): void
 }

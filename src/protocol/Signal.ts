@@ -21,7 +21,7 @@ export interface IceCandidateInit {
 
 /** Messages a peer sends to the server through `perform`/`send` on its subscription. */
 export type PeerSignal =
-  | { state: "SessionJoin" }
+  | { state: "SessionJoin"; lostHostPeerId?: string }
   | { state: "SessionLeave" }
   | { state: "SdpOffer"; toPeerId: string; sdp: SessionDescription }
   | { state: "SdpAnswer"; toPeerId: string; sdp: SessionDescription }
@@ -60,8 +60,9 @@ export function parsePeerSignal(data: string): PeerSignal {
   if (value.type !== CONNECTION_TYPE) throw new ProtocolError("unknown_message", "message type must be \"Connection\"")
   switch (value.state) {
     case "SessionJoin":
+      return value.lost_host_peer_id === undefined ? { state: "SessionJoin" } : { state: "SessionJoin", lostHostPeerId: peerIdField(value, "lost_host_peer_id") }
     case "SessionLeave":
-      return { state: value.state }
+      return { state: "SessionLeave" }
     case "SdpOffer":
     case "SdpAnswer":
       return { state: value.state, toPeerId: peerIdField(value, "to_peer_id"), sdp: sessionDescription(value.sdp) }

@@ -37,6 +37,11 @@ export interface SignalingServerOptions {
   pingIntervalMs?: number
   /** A connection that answers nothing (no frame, no pong) for this long is dropped. Default: 10000. */
   livenessTimeoutMs?: number
+  /**
+   * When a peer rejoins saying it lost its host, the host's connection is pinged; no answer within
+   * this long and it is dropped, so its session resets without waiting for `livenessTimeoutMs`. Default: 1000.
+   */
+  probeTimeoutMs?: number
   /** Session state. Default: a new `MemorySessionStore`. */
   store?: SessionStore
   /** Cross-connection delivery. Default: a new `MemoryBroker`. */
@@ -73,6 +78,7 @@ export function resolveOptions(options: SignalingServerOptions): ResolvedOptions
     hostLeaseMs: positive("hostLeaseMs", options.hostLeaseMs, 15_000),
     pingIntervalMs: positive("pingIntervalMs", options.pingIntervalMs, 3_000),
     livenessTimeoutMs: positive("livenessTimeoutMs", options.livenessTimeoutMs, 10_000),
+    probeTimeoutMs: positive("probeTimeoutMs", options.probeTimeoutMs, 1_000),
     store: options.store ?? new MemorySessionStore({ sessionTtlMs }),
     broker: options.broker ?? new MemoryBroker(),
     logger: options.logger ?? createConsoleLogger(),

@@ -13,7 +13,7 @@ import { Subscription } from "./Subscription.js"
 
 type ChannelOptions = Pick<
   ResolvedOptions,
-  "secret" | "allowOpenJoins" | "maxSubscriptionsPerConnection" | "maxPeersPerSession" | "hostLeaseMs" | "nodeId"
+  "secret" | "allowOpenJoins" | "maxSubscriptionsPerConnection" | "maxPeersPerSession" | "hostLeaseMs" | "probeTimeoutMs" | "nodeId"
 >
 
 /**
@@ -121,6 +121,7 @@ export class SignalingChannel implements CableConnectionDelegate {
     const { sessionId, peerId } = subscription
     switch (signal.state) {
       case "SessionJoin":
+        if (signal.lostHostPeerId) await this.probeHost(sessionId, signal.lostHostPeerId)
         return this.join(subscription)
       case "SessionLeave": {
         this.demote(subscription)
@@ -173,7 +174,22 @@ export class SignalingChannel implements CableConnectionDelegate {
     }
   }
 
+  /** A peer says it lost `hostPeerId`: if that is still the host, make sure it is alive. */
+  private async probeHost(sessionId: string, hostPeerId: string): Promise<void> {
+    const session = await this.store.get(sessionId)
+    const subscriptionId = session?.hostPeerId === hostPeerId ? session.attached.get(hostPeerId) : undefined
+    if (subscriptionId) await this.broker.publish(peerStream(sessionId, hostPeerId), { kind: "probe", subscriptionId })
+  }
+
   private onEnvelope(subscription: Subscription, envelope: BrokerEnvelope): void {
+    if (envelope.kind === "probe") {
+      if (envelope.subscriptionId !== subscription.id) return
+      subscription.connection.probe(this.options.probeTimeoutMs, () => {
+        this.metrics.reject("liveness_timeout")
+        this.logger.warn(`session ${subscription.sessionId}: host ${subscription.peerId} did not answer a probe; dropped`)
+      })
+      return
+    }
     if (envelope.kind === "evict") {
       if (envelope.subscriptionId !== subscription.id) return
       subscription.deliver({ type: "Connection", state: "Error", code: envelope.reason, message: "another subscription now speaks for this peer" })

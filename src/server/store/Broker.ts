@@ -5,6 +5,7 @@ import type { ServerSignal } from "../../protocol/Signal.js"
 export type BrokerEnvelope =
   | { kind: "deliver"; message: ServerSignal }
   | { kind: "evict"; subscriptionId: string; reason: RejectionReason }
+  | { kind: "probe"; subscriptionId: string }
 
 export type BrokerListener = (envelope: BrokerEnvelope) => void
 

@@ -32,6 +32,7 @@ export class CableConnection {
   private lastRateNoticeAt = 0
   private queue: Promise<void> = Promise.resolve()
   private isClosed = false
+  private probing = false
   private closeListeners: Array<() => void> = []
 
   constructor(
@@ -69,6 +70,25 @@ export class CableConnection {
   close(code: number, reason: string): void {
     if (this.isClosed) return
     this.socket.close(code, reason)
+  }
+
+  /**
+   * Checks that the peer is still there: pings it, and drops the socket when nothing comes back
+   * within `timeoutMs`. Used when another peer reports this one unreachable. Returns false when a
+   * probe was already running.
+   */
+  probe(timeoutMs: number, onDead: () => void): boolean {
+    if (this.probing || this.isClosed) return false
+    this.probing = true
+    const sentAt = Date.now()
+    this.socket.ping()
+    setTimeout(() => {
+      this.probing = false
+      if (this.isClosed || this.lastSeenAt >= sentAt) return
+      onDead()
+      this.socket.terminate()
+    }, timeoutMs).unref()
+    return true
   }
 
   /** Drops the socket at once, without a closing handshake. */
