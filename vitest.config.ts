@@ -2,9 +2,14 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
+    testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/{protocol,server,store,cli}/**/*.test.ts"] } },
+      // Browser tests run one file at a time: they share the loopback network, and one of them
+      // blacks out UDP on purpose.
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], fileParallelism: false } },
+    ],
   },
 })
