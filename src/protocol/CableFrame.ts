@@ -1,3 +1,4 @@
+import { parseJsonObject } from "./parseJsonObject.js"
 import { ProtocolError } from "./ProtocolError.js"
 
 /** The WebSocket subprotocol spoken by ActionCable and by this server. */
@@ -30,14 +31,7 @@ export const MAX_IDENTIFIER_LENGTH = 2048
  * Throws {@link ProtocolError} with `malformed_json`, `malformed_frame` or `unknown_command`.
  */
 export function parseClientCommand(text: string): ClientCommand {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new ProtocolError("malformed_json", "frame is not valid JSON")
-  }
-  if (!isRecord(value)) throw new ProtocolError("malformed_frame", "frame must be a JSON object")
-  const { command, identifier, data } = value
+  const { command, identifier, data } = parseJsonObject(text, "frame", "malformed_json", "malformed_frame")
   if (typeof command !== "string") throw new ProtocolError("malformed_frame", "frame has no \"command\" string")
   if (typeof identifier !== "string" || identifier.length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH) {
     throw new ProtocolError("malformed_frame", "frame has no valid \"identifier\" string")
@@ -57,8 +51,4 @@ export function parseClientCommand(text: string): ClientCommand {
 /** Serialises a server frame. */
 export function encodeServerFrame(frame: ServerFrame): string {
   return JSON.stringify(frame)
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
 }

@@ -1,4 +1,4 @@
-import { isRecord } from "./CableFrame.js"
+import { parseJsonObject } from "./parseJsonObject.js"
 import { ProtocolError } from "./ProtocolError.js"
 
 /** The channel name carried in every subscription identifier. */
@@ -21,14 +21,7 @@ export interface ChannelIdentifier {
  * Throws {@link ProtocolError} with `bad_identifier` or `unknown_channel`.
  */
 export function parseChannelIdentifier(identifier: string): ChannelIdentifier {
-  let value: unknown
-  try {
-    value = JSON.parse(identifier)
-  } catch {
-    throw new ProtocolError("bad_identifier", "identifier is not valid JSON")
-  }
-  if (!isRecord(value)) throw new ProtocolError("bad_identifier", "identifier must be a JSON object")
-  const { channel, session_id, peer_id, token } = value
+  const { channel, session_id, peer_id, token } = parseJsonObject(identifier, "identifier", "bad_identifier", "bad_identifier")
   if (channel !== SIGNALING_CHANNEL) {
     throw new ProtocolError("unknown_channel", `unknown channel; expected "${SIGNALING_CHANNEL}"`)
   }

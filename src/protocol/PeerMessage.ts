@@ -1,4 +1,4 @@
-import { isRecord } from "./CableFrame.js"
+import { isRecord, parseJsonObject } from "./parseJsonObject.js"
 import { ID_PATTERN } from "./ChannelIdentifier.js"
 import { ProtocolError } from "./ProtocolError.js"
 
@@ -33,13 +33,7 @@ const PEER_STATES = new Set<string>(["negotiating", "connecting", "connected", "
 /** Parses one data-channel message. Throws {@link ProtocolError} with `bad_message`. */
 export function parseChannelMessage(text: unknown): ChannelMessage {
   if (typeof text !== "string") throw new ProtocolError("bad_message", "data channel messages are JSON text")
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new ProtocolError("malformed_json", "data channel message is not valid JSON")
-  }
-  if (!isRecord(value)) throw new ProtocolError("bad_message", "data channel message must be an object")
+  const value = parseJsonObject(text, "data channel message", "malformed_json", "bad_message")
   switch (value.type) {
     case "Data": {
       const { senderId } = value

@@ -1,4 +1,4 @@
-import { isRecord } from "./CableFrame.js"
+import { isRecord, parseJsonObject } from "./parseJsonObject.js"
 import { ID_PATTERN } from "./ChannelIdentifier.js"
 import { ProtocolError, type RejectionReason } from "./ProtocolError.js"
 
@@ -47,13 +47,7 @@ const SDP_TYPES = new Set(["offer", "answer", "pranswer", "rollback"])
  * Throws {@link ProtocolError} with `malformed_json`, `bad_message` or `unknown_message`.
  */
 export function parsePeerSignal(data: string): PeerSignal {
-  let value: unknown
-  try {
-    value = JSON.parse(data)
-  } catch {
-    throw new ProtocolError("malformed_json", "message data is not valid JSON")
-  }
-  if (!isRecord(value)) throw new ProtocolError("bad_message", "message data must be a JSON object")
+  const value = parseJsonObject(data, "message data", "malformed_json", "bad_message")
   if (value.action !== undefined && value.action !== "receive") {
     throw new ProtocolError("unknown_message", "the only action is \"receive\"")
   }

@@ -1,4 +1,4 @@
-import { isRecord } from "./CableFrame.js"
+import { isRecord } from "./parseJsonObject.js"
 import { ID_PATTERN } from "./ChannelIdentifier.js"
 import { ProtocolError } from "./ProtocolError.js"
 import type { IceCandidateInit, ServerSignal, SessionDescription } from "./Signal.js"

@@ -1,44 +1,18 @@
-import type { Browser, BrowserContext, Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { joinDemo, launchChromium, newContext } from "../helpers/browser.js"
-import { startServe, type ServeProcess } from "../helpers/cli.js"
+import type { BrowserContext, Page } from "playwright-core"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { joinDemo, newContext } from "../helpers/browser.js"
+import { everyoneSees, expectStatuses, healthz, say, useDemoServer } from "../helpers/demoRoom.js"
 
 const SECRET = "e2e-secret-0123456789abcdef"
 const HEARTBEAT = "interval_mls=250&idle_timeout_mls=1000"
 
-async function statusLines(page: Page): Promise<string[]> {
-  return (await page.locator('[data-chat-target="status"] li').allInnerTexts()).map((line) => line.trim())
-}
-
-async function expectStatuses(page: Page, expected: string[], timeout = 10_000): Promise<void> {
-  await expect.poll(async () => (await statusLines(page)).sort(), { timeout }).toEqual([...expected].sort())
-}
-
-async function connections(serve: ServeProcess): Promise<number> {
-  return ((await (await fetch(`${serve.baseUrl}/healthz`)).json()) as { connections: number }).connections
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.fill('input[data-chat-target="message"]', text)
-  await page.click('input[data-action="chat#send"]')
-}
-
 describe("the demo room in real Chromium", () => {
-  let serve: ServeProcess
-  let browser: Browser
+  const fixture = useDemoServer(SECRET)
   let context: BrowserContext
   let room = 0
 
-  beforeAll(async () => {
-    serve = await startServe([], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await serve?.stop()
-  })
   beforeEach(async () => {
-    context = await newContext(browser, serve.baseUrl)
+    context = await newContext(fixture.browser, fixture.serve.baseUrl)
     room += 1
   })
   afterEach(async () => {
@@ -58,9 +32,9 @@ describe("the demo room in real Chromium", () => {
     const [host, alice, bob] = [await join("host"), await join("alice"), await join("bob")]
     for (const page of [host, alice, bob]) await expectStatuses(page, ["host: connected", "alice: connected", "bob: connected"])
     await say(alice, "hello")
-    for (const page of [host, alice, bob]) await expect.poll(() => page.locator('[data-chat-target="messages"]').innerText()).toContain("alice: hello")
+    await everyoneSees([host, alice, bob], "alice: hello")
     await say(host, "welcome all")
-    for (const page of [host, alice, bob]) await expect.poll(() => page.locator('[data-chat-target="messages"]').innerText()).toContain("host: welcome all")
+    await everyoneSees([host, alice, bob], "host: welcome all")
   })
 
   it("a client's tab closing shows it disconnected on the other pages within the heartbeat timeout", async () => {
@@ -71,18 +45,18 @@ describe("the demo room in real Chromium", () => {
   })
 
   it("connected clients drop their signaling socket; the host keeps it; keepCableConnection keeps it too", async () => {
-    const before = await connections(serve)
+    const before = (await healthz(fixture.serve)).connections
     const pages = [await join("host"), await join("alice"), await join("bob")]
     for (const page of pages) await expectStatuses(page, ["host: connected", "alice: connected", "bob: connected"])
-    await expect.poll(() => connections(serve)).toBe(before + 1)
+    await expect.poll(async () => (await healthz(fixture.serve)).connections).toBe(before + 1)
     for (const page of pages) await page.close()
-    await expect.poll(() => connections(serve)).toBe(before)
+    await expect.poll(async () => (await healthz(fixture.serve)).connections).toBe(before)
 
     room += 1
     const kept = [await join("host", "&keep=1"), await join("alice", "&keep=1"), await join("bob", "&keep=1")]
     for (const page of kept) await expectStatuses(page, ["host: connected", "alice: connected", "bob: connected"])
     await new Promise((resolve) => setTimeout(resolve, 500))
-    expect(await connections(serve)).toBe(before + 3)
+    expect((await healthz(fixture.serve)).connections).toBe(before + 3)
   })
 
   it("a client that reloads re-negotiates and chats again", async () => {
@@ -91,6 +65,6 @@ describe("the demo room in real Chromium", () => {
     await alice.reload()
     await expectStatuses(alice, ["host: connected", "alice: connected", "bob: connected"])
     await say(alice, "back again")
-    for (const page of [host, alice, bob]) await expect.poll(() => page.locator('[data-chat-target="messages"]').innerText()).toContain("alice: back again")
+    await everyoneSees([host, alice, bob], "alice: back again")
   })
 })

@@ -1,42 +1,20 @@
-import type { Browser, BrowserContext, Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { frameView, joinDemo, launchChromium, newContext, recordConnections, summarize, waitForNewHost } from "../helpers/browser.js"
-import { startServe, type ServeProcess } from "../helpers/cli.js"
+import type { BrowserContext, Page } from "playwright-core"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { frameView, joinDemo, newContext, recordConnections, summarize, waitForNewHost } from "../helpers/browser.js"
+import { everyoneSees, say, statuses, useDemoServer } from "../helpers/demoRoom.js"
 
 const SECRET = "healing-secret-0123456789"
 const IDLE_TIMEOUT = 1000
 const HEARTBEAT = `interval_mls=250&idle_timeout_mls=${IDLE_TIMEOUT}`
 const RUNS = 3
 
-async function statuses(page: Page): Promise<string[]> {
-  return (await page.locator('[data-chat-target="status"] li').allInnerTexts()).map((line) => line.trim()).sort()
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.fill('input[data-chat-target="message"]', text)
-  await page.click('input[data-action="chat#send"]')
-}
-
-async function everyoneSees(pages: Page[], line: string): Promise<void> {
-  for (const page of pages) await expect.poll(() => page.locator('[data-chat-target="messages"]').innerText(), { timeout: 5000 }).toContain(line)
-}
-
 describe("sessions heal themselves in real Chromium", () => {
-  let serve: ServeProcess
-  let browser: Browser
+  const fixture = useDemoServer(SECRET)
   let context: BrowserContext
   let room = 0
 
-  beforeAll(async () => {
-    serve = await startServe([], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await serve?.stop()
-  })
   beforeEach(async () => {
-    context = await newContext(browser, serve.baseUrl)
+    context = await newContext(fixture.browser, fixture.serve.baseUrl)
     await recordConnections(context)
   })
   afterEach(async () => {

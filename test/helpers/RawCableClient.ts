@@ -48,6 +48,14 @@ export class RawCableClient {
     this.send({ command: "subscribe", identifier })
   }
 
+  /** Subscribes, waits for the confirmation, sends SessionJoin and resolves with its SessionReady. */
+  async join(identifier: string): Promise<Frame> {
+    this.subscribe(identifier)
+    await this.next((f) => f.identifier === identifier && f.type === "confirm_subscription")
+    this.perform(identifier, { type: "Connection", state: "SessionJoin" })
+    return this.message(identifier, "SessionReady")
+  }
+
   perform(identifier: string, data: Record<string, unknown>): void {
     this.send({ command: "message", identifier, data: JSON.stringify(data) })
   }

@@ -17,12 +17,7 @@ describe("liveness", () => {
     const host = await RawCableClient.connect(t.cableUrl, { autoPong: false })
     const bob = await RawCableClient.connect(t.cableUrl)
     const ids = { alice: t.identifier("s", "alice"), bob: t.identifier("s", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     const started = Date.now()
     expect(await bob.message(ids.bob, "SessionReset", 3000)).toMatchObject({ host_peer_id: "alice", reason: "host_left" })
     expect(Date.now() - started).toBeLessThan(2000)
@@ -38,12 +33,7 @@ describe("liveness", () => {
     const host = await RawCableClient.connect(t.cableUrl, { autoPong: false })
     const bob = await RawCableClient.connect(t.cableUrl)
     const ids = { alice: t.identifier("s", "alice"), bob: t.identifier("s", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     const started = Date.now()
     bob.perform(ids.bob, { type: "Connection", state: "SessionJoin", lost_host_peer_id: "alice" })
     // Until the probe fails, the suspect is still the host.
@@ -60,12 +50,7 @@ describe("liveness", () => {
     const host = await RawCableClient.connect(t.cableUrl)
     const bob = await RawCableClient.connect(t.cableUrl)
     const ids = { alice: t.identifier("s", "alice"), bob: t.identifier("s", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     bob.perform(ids.bob, { type: "Connection", state: "SessionJoin", lost_host_peer_id: "alice" })
     expect(await bob.message(ids.bob, "SessionReady")).toMatchObject({ host_peer_id: "alice", peer_id: "bob" })
     await new Promise((resolve) => setTimeout(resolve, 600))

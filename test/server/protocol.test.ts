@@ -57,12 +57,7 @@ describe("ActionCable wire protocol", () => {
   it("relays SDP and ICE only to the addressed peer, stamping the authenticated sender", async () => {
     const [host, bob, carol] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob"), carol: t.identifier("room-1", "carol") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob], [carol, ids.carol]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob], [carol, ids.carol]] as const) await client.join(id)
     const offer = { type: "offer", sdp: "v=0 offer-for-bob" }
     host.perform(ids.alice, { type: "Connection", state: "SdpOffer", to_peer_id: "bob", sdp: offer, peer_id: "mallory" })
     expect(await bob.message(ids.bob, "SdpOffer")).toEqual({ type: "Connection", state: "SdpOffer", peer_id: "alice", to_peer_id: "bob", sdp: offer })
@@ -81,12 +76,7 @@ describe("ActionCable wire protocol", () => {
   it("refuses client-to-client signals and signals from peers that have not joined", async () => {
     const [host, bob, carol] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob"), carol: t.identifier("room-1", "carol") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     carol.subscribe(ids.carol)
     await carol.next((f) => f.type === "confirm_subscription")
     carol.perform(ids.carol, { type: "Connection", state: "SdpOffer", to_peer_id: "alice", sdp: { type: "offer", sdp: "x" } })
@@ -102,12 +92,7 @@ describe("ActionCable wire protocol", () => {
   it("resets the session when the host's subscription ends, and the first back becomes host", async () => {
     const [host, bob, carol] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob"), carol: t.identifier("room-1", "carol") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob], [carol, ids.carol]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob], [carol, ids.carol]] as const) await client.join(id)
     host.close()
     const reset = { type: "Connection", state: "SessionReset", host_peer_id: "alice", reason: "host_left" }
     expect(await bob.message(ids.bob, "SessionReset")).toEqual(reset)
@@ -121,12 +106,7 @@ describe("ActionCable wire protocol", () => {
   it("an explicit unsubscribe by the host resets the session the same way", async () => {
     const [host, bob] = [await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     host.send({ command: "unsubscribe", identifier: ids.alice })
     expect(await bob.message(ids.bob, "SessionReset")).toMatchObject({ host_peer_id: "alice", reason: "host_left" })
   })
@@ -148,12 +128,7 @@ describe("ActionCable wire protocol", () => {
   it("a second subscription with the same peer id replaces the first (a reloaded tab)", async () => {
     const [host, bob, bobAgain] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     bobAgain.subscribe(ids.bob)
     await bobAgain.next((f) => f.type === "confirm_subscription")
     expect(await bob.message(ids.bob, "Error")).toMatchObject({ code: "peer_replaced" })
@@ -166,12 +141,7 @@ describe("ActionCable wire protocol", () => {
   it("a reloaded host (same peer id) resets the session and becomes host again when it rejoins first", async () => {
     const [host, bob, hostAgain] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     hostAgain.subscribe(ids.alice)
     await hostAgain.next((f) => f.type === "confirm_subscription")
     expect(await bob.message(ids.bob, "SessionReset")).toMatchObject({ host_peer_id: "alice", reason: "host_replaced" })
@@ -215,12 +185,7 @@ describe("ActionCable wire protocol", () => {
     t = await startTestServer({ maxPeersPerSession: 2 })
     const [host, bob, carol] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("s", "alice"), bob: t.identifier("s", "bob"), carol: t.identifier("s", "carol") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     host.perform(ids.alice, { type: "Connection", state: "PeerConnected", client_peer_id: "bob" })
     bob.close()
     await bob.closed()
@@ -236,12 +201,7 @@ describe("ActionCable wire protocol", () => {
   it("lets only the host report clients", async () => {
     const [host, bob] = [await connect(), await connect()]
     const ids = { alice: t.identifier("s", "alice"), bob: t.identifier("s", "bob") }
-    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) {
-      client.subscribe(id)
-      await client.next((f) => f.type === "confirm_subscription")
-      client.perform(id, JOIN)
-      await client.message(id, "SessionReady")
-    }
+    for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
     bob.perform(ids.bob, { type: "Connection", state: "PeerConnected", client_peer_id: "bob" })
     expect(await bob.message(ids.bob, "Error")).toMatchObject({ code: "not_host" })
   })
