@@ -20,6 +20,8 @@ Options:
   --dev                    open joins: accept subscriptions without a token (development only)
   --allowed-origins <list> comma-separated origins allowed besides the server's own, or *
   --path <path>            WebSocket endpoint path (default: /cable)
+  --redis <url>            keep sessions in Redis (redis://host:6379) so several nodes share them
+                           (default: $P2P_STREAMS_CHANNEL_REDIS_URL, else in memory)
   --max-peers <n>          most peers per session, host included (default: 50)
   --log-level <level>      debug | info | warn | error (default: info)
   -h, --help               show this help
@@ -37,6 +39,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
       dev: { type: "boolean", default: false },
       "allowed-origins": { type: "string" },
       path: { type: "string", default: "/cable" },
+      redis: { type: "string" },
       "max-peers": { type: "string" },
       "log-level": { type: "string", default: "info" },
       help: { type: "boolean", short: "h", default: false },
@@ -56,6 +59,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   const signaling = new SignalingServer({
     secret: secret || undefined,
     allowOpenJoins: values.dev,
+    redis: values.redis ?? (env.P2P_STREAMS_CHANNEL_REDIS_URL || undefined),
     path: values.path,
     allowedOrigins: values["allowed-origins"]?.split(",").map((origin) => origin.trim()).filter(Boolean),
     maxPeersPerSession: values["max-peers"] === undefined ? undefined : Number(values["max-peers"]),
@@ -74,7 +78,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   const address = http.address()
   const bound = typeof address === "object" && address ? address.port : port
   const base = `http://${values.host}:${bound}`
-  logger.info(`p2p-streams-channel ready at ${base} (demo room ${base}/, cable ws://${values.host}:${bound}${values.path}, backend memory, node ${signaling.options.nodeId})`)
+  logger.info(`p2p-streams-channel ready at ${base} (demo room ${base}/, cable ws://${values.host}:${bound}${values.path}, backend ${signaling.options.backendName}, node ${signaling.options.nodeId})`)
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping; clients are told to reconnect`)
     signaling.close().then(() => {

@@ -24,6 +24,7 @@ export type RejectionReason =
   | "session_full"
   | "peer_replaced"
   | "liveness_timeout"
+  | "store_unavailable"
   | "internal_error"
 
 /** A frame or message from the network that was refused, with the reason why. */

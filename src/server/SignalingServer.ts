@@ -27,14 +27,12 @@ export class SignalingServer {
   private readonly wss: WebSocketServer
   private readonly connections = new Set<CableConnection>()
   private readonly ownServers = new Set<Server>()
-  private readonly ownsBackends: boolean
   private readonly ticker: NodeJS.Timeout
   private connectionSequence = 0
   private stopping: Promise<void> | undefined
 
   constructor(options: SignalingServerOptions) {
     this.options = resolveOptions(options)
-    this.ownsBackends = options.store === undefined && options.broker === undefined
     const { store, broker, logger } = this.options
     this.metrics = new Metrics({
       connections: () => this.connections.size,
@@ -143,22 +141,26 @@ export class SignalingServer {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.ticker)
-    const closed = [...this.connections].map((connection) => new Promise<void>((resolve) => {
+    const connections = [...this.connections]
+    const closed = connections.map((connection) => new Promise<void>((resolve) => {
       connection.onClosed(resolve)
       connection.disconnect("server_restart", true, SERVICE_RESTART)
     }))
-    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 2000).unref())])
-    for (const connection of this.connections) connection.terminate()
+    await withinMs(2000, Promise.all(closed))
+    for (const connection of connections) connection.terminate()
+    // Let each connection's close reach the store before the store goes.
+    await withinMs(2000, Promise.all(connections.map((connection) => connection.settled)))
     await Promise.all([...this.ownServers].map((server) => new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeAllConnections()
     })))
     this.wss.close()
-    if (this.ownsBackends) {
-      await this.options.store.close()
-      await this.options.broker.close()
-    }
+    await this.options.closeBackend()
   }
+}
+
+function withinMs(ms: number, work: Promise<unknown>): Promise<unknown> {
+  return Promise.race([work, new Promise((resolve) => setTimeout(resolve, ms).unref())])
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {

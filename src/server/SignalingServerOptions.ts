@@ -4,6 +4,7 @@ import { createConsoleLogger } from "./Logger.js"
 import type { Broker } from "./store/Broker.js"
 import { MemoryBroker } from "./store/MemoryBroker.js"
 import { MemorySessionStore } from "./store/MemorySessionStore.js"
+import { createRedisBackend } from "./store/redis/createRedisBackend.js"
 import type { SessionStore } from "./store/SessionStore.js"
 
 /** Options of {@link SignalingServer}. Every one is optional except `secret` (or `allowOpenJoins`). */
@@ -42,17 +43,28 @@ export interface SignalingServerOptions {
    * this long and it is dropped, so its session resets without waiting for `livenessTimeoutMs`. Default: 1000.
    */
   probeTimeoutMs?: number
+  /**
+   * Keep session state and cross-node delivery in Redis (`redis://host:6379`), so several server
+   * nodes serve one set of sessions. Excludes `store` and `broker`. Default: in memory, one node.
+   */
+  redis?: string
   /** Session state. Default: a new `MemorySessionStore`. */
   store?: SessionStore
   /** Cross-connection delivery. Default: a new `MemoryBroker`. */
   broker?: Broker
   /** Default: a console logger at level `info`. */
   logger?: Logger
-  /** Name of this node in logs and subscription ids. Default: random. */
+  /** Name of this node in logs, subscription ids and Redis (letters, digits, _ -). Default: random. */
   nodeId?: string
 }
 
-export type ResolvedOptions = Required<Omit<SignalingServerOptions, "secret">> & { secret: string | undefined }
+export type ResolvedOptions = Required<Omit<SignalingServerOptions, "secret" | "redis">> & {
+  secret: string | undefined
+  /** What the log line says the backend is, e.g. `memory` or `redis 127.0.0.1:6379`. */
+  backendName: string
+  /** Closes the store and broker the server made itself (not ones passed in). */
+  closeBackend: () => Promise<void>
+}
 
 /** Applies defaults and rejects contradictory or invalid options with a `TypeError` that names them. */
 export function resolveOptions(options: SignalingServerOptions): ResolvedOptions {
@@ -64,6 +76,12 @@ export function resolveOptions(options: SignalingServerOptions): ResolvedOptions
   const path = options.path ?? "/cable"
   if (!path.startsWith("/")) throw new TypeError("SignalingServer: `path` must start with /")
   const sessionTtlMs = positive("sessionTtlMs", options.sessionTtlMs, 3_600_000)
+  const nodeId = options.nodeId ?? randomBytes(4).toString("hex")
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(nodeId)) throw new TypeError("SignalingServer: `nodeId` must be 1-64 letters, digits, _ or -")
+  const logger = options.logger ?? createConsoleLogger()
+  const pingIntervalMs = positive("pingIntervalMs", options.pingIntervalMs, 3_000)
+  // A node that misses three renewals (one per ping) counts as dead.
+  const backend = resolveBackend(options, { nodeId, sessionTtlMs, nodeTtlMs: 3 * pingIntervalMs, logger })
   const resolved: ResolvedOptions = {
     secret,
     allowOpenJoins,
@@ -76,13 +94,12 @@ export function resolveOptions(options: SignalingServerOptions): ResolvedOptions
     maxPeersPerSession: positive("maxPeersPerSession", options.maxPeersPerSession, 50),
     sessionTtlMs,
     hostLeaseMs: positive("hostLeaseMs", options.hostLeaseMs, 15_000),
-    pingIntervalMs: positive("pingIntervalMs", options.pingIntervalMs, 3_000),
+    pingIntervalMs,
     livenessTimeoutMs: positive("livenessTimeoutMs", options.livenessTimeoutMs, 10_000),
     probeTimeoutMs: positive("probeTimeoutMs", options.probeTimeoutMs, 1_000),
-    store: options.store ?? new MemorySessionStore({ sessionTtlMs }),
-    broker: options.broker ?? new MemoryBroker(),
-    logger: options.logger ?? createConsoleLogger(),
-    nodeId: options.nodeId ?? randomBytes(4).toString("hex"),
+    ...backend,
+    logger,
+    nodeId,
   }
   if (resolved.hostLeaseMs <= resolved.pingIntervalMs) {
     throw new TypeError("SignalingServer: `hostLeaseMs` must be longer than `pingIntervalMs`, which renews it")
@@ -91,6 +108,35 @@ export function resolveOptions(options: SignalingServerOptions): ResolvedOptions
     throw new TypeError("SignalingServer: `livenessTimeoutMs` must be longer than `pingIntervalMs`")
   }
   return resolved
+}
+
+function resolveBackend(
+  options: SignalingServerOptions,
+  context: { nodeId: string; sessionTtlMs: number; nodeTtlMs: number; logger: Logger },
+): Pick<ResolvedOptions, "store" | "broker" | "backendName" | "closeBackend"> {
+  if (options.redis !== undefined) {
+    if (options.store || options.broker) throw new TypeError("SignalingServer: `redis` cannot be combined with `store` or `broker`")
+    let url: URL
+    try {
+      url = new URL(options.redis)
+    } catch {
+      throw new TypeError(`SignalingServer: \`redis\` must be a URL like redis://127.0.0.1:6379, got "${options.redis}"`)
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new TypeError("SignalingServer: `redis` must be a redis:// or rediss:// URL")
+    const backend = createRedisBackend({ url: options.redis, ...context })
+    return { store: backend.store, broker: backend.broker, backendName: `redis ${url.host}`, closeBackend: () => backend.close() }
+  }
+  const store = options.store ?? new MemorySessionStore({ sessionTtlMs: context.sessionTtlMs })
+  const broker = options.broker ?? new MemoryBroker()
+  const owned = [options.store ? undefined : store, options.broker ? undefined : broker]
+  return {
+    store,
+    broker,
+    backendName: options.store ? "custom" : "memory",
+    closeBackend: async () => {
+      for (const part of owned) await part?.close()
+    },
+  }
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -1,10 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import type { SignalingServerOptions } from "../../src/server/SignalingServerOptions.js"
 import { RawCableClient } from "../helpers/RawCableClient.js"
+import { startRedis, type RedisProcess } from "../helpers/redisServer.js"
 import { startTestServer, type TestServer } from "../helpers/testServer.js"
 
 const JOIN = { type: "Connection", state: "SessionJoin" }
 
-describe("ActionCable wire protocol", () => {
+// The same suite against each backend: a single node in memory, and a node on a real redis-server.
+describe.each(["memory", "redis"] as const)("ActionCable wire protocol (%s backend)", (backend) => {
+  let redis: RedisProcess | undefined
+  beforeAll(async () => {
+    if (backend === "redis") redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+  const start = async (options: Partial<SignalingServerOptions> = {}) => {
+    await redis?.client().flushall()
+    return startTestServer(redis ? { ...options, redis: redis.url } : options)
+  }
+
   let t: TestServer
   const clients: RawCableClient[] = []
   const connect = async () => {
@@ -14,7 +29,7 @@ describe("ActionCable wire protocol", () => {
   }
 
   beforeEach(async () => {
-    t = await startTestServer({ pingIntervalMs: 200, livenessTimeoutMs: 2000, hostLeaseMs: 3000 })
+    t = await start({ pingIntervalMs: 200, livenessTimeoutMs: 2000, hostLeaseMs: 3000 })
   })
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close()
@@ -138,15 +153,15 @@ describe("ActionCable wire protocol", () => {
     expect(await host.message(ids.alice, "SessionReady")).toMatchObject({ peer_id: "bob", host_peer_id: "alice" })
   })
 
-  it("a reloaded host (same peer id) resets the session and becomes host again when it rejoins first", async () => {
+  it("the host's peer id subscribing again (a reconnect or a reload) keeps the host role without a reset", async () => {
     const [host, bob, hostAgain] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob") }
     for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)
-    hostAgain.subscribe(ids.alice)
-    await hostAgain.next((f) => f.type === "confirm_subscription")
-    expect(await bob.message(ids.bob, "SessionReset")).toMatchObject({ host_peer_id: "alice", reason: "host_replaced" })
-    hostAgain.perform(ids.alice, JOIN)
-    expect(await hostAgain.message(ids.alice, "SessionReady")).toMatchObject({ host_peer_id: "alice" })
+    expect(await hostAgain.join(ids.alice)).toMatchObject({ host_peer_id: "alice", peer_id: "alice" })
+    expect(await host.message(ids.alice, "Error")).toMatchObject({ code: "peer_replaced" })
+    await expect(bob.message(ids.bob, "SessionReset", 300)).rejects.toThrow(/no matching frame/)
+    bob.perform(ids.bob, JOIN)
+    expect(await hostAgain.message(ids.alice, "SessionReady")).toMatchObject({ host_peer_id: "alice", peer_id: "bob" })
   })
 
   it("keeps sessions apart", async () => {
@@ -167,7 +182,7 @@ describe("ActionCable wire protocol", () => {
 
   it("refuses a join beyond maxPeersPerSession with session_full", async () => {
     await t.close()
-    t = await startTestServer({ maxPeersPerSession: 2 })
+    t = await start({ maxPeersPerSession: 2 })
     const peers = [await connect(), await connect(), await connect()]
     const ids = ["a", "b", "c"].map((p) => t.identifier("small", p))
     for (const [i, client] of peers.entries()) {
@@ -182,7 +197,7 @@ describe("ActionCable wire protocol", () => {
 
   it("counts a client the host reports connected even after it drops its signaling socket", async () => {
     await t.close()
-    t = await startTestServer({ maxPeersPerSession: 2 })
+    t = await start({ maxPeersPerSession: 2 })
     const [host, bob, carol] = [await connect(), await connect(), await connect()]
     const ids = { alice: t.identifier("s", "alice"), bob: t.identifier("s", "bob"), carol: t.identifier("s", "carol") }
     for (const [client, id] of [[host, ids.alice], [bob, ids.bob]] as const) await client.join(id)

@@ -59,12 +59,19 @@ export function describeSessionStore(name: string, create: (options: { sessionTt
       expect(await store.join("s", "b", "sub-b", LIMITS)).toEqual({ role: "host" })
     })
 
-    it("a new subscription for a peer displaces the old one; displacing the host resets", async () => {
+    it("a new subscription for a peer displaces the old one; a displaced host stays host on the new one", async () => {
       await store.attach("s", "a", "sub-a1")
+      await store.attach("s", "b", "sub-b1")
       await store.join("s", "a", "sub-a1", LIMITS)
-      expect(await store.attach("s", "a", "sub-a2")).toEqual({ displacedSubscriptionId: "sub-a1", hostReset: true })
-      expect((await store.get("s"))?.hostPeerId).toBeUndefined()
+      await store.join("s", "b", "sub-b1", LIMITS)
+      expect(await store.attach("s", "a", "sub-a2")).toEqual({ displacedSubscriptionId: "sub-a1" })
+      expect((await store.get("s"))?.hostPeerId).toBe("a")
+      expect(await store.detach("s", "a", "sub-a1")).toEqual({ hostLeft: false })
+      expect(await store.route("s", "a", "b")).toBe("ok")
+      expect(await store.attach("s", "b", "sub-b2")).toEqual({ displacedSubscriptionId: "sub-b1" })
+      expect((await store.get("s"))?.members.has("b")).toBe(false)
       expect(await store.attach("s", "a", "sub-a2")).toEqual({})
+      expect(await store.detach("s", "a", "sub-a2")).toEqual({ hostLeft: true })
     })
 
     it("keeps a client the host reports connected after it detaches, until reported gone", async () => {
@@ -112,6 +119,22 @@ export function describeSessionStore(name: string, create: (options: { sessionTt
       expect(await store.join("s", "b", "sub-b", short)).toEqual({ role: "client", hostPeerId: "a" })
       await sleep(200)
       expect(await store.join("s", "b", "sub-b", short)).toEqual({ role: "host", replacedHost: { peerId: "a", reason: "host_stale" } })
+    })
+
+    it("a host renewing a forgotten session reclaims it; a replaced host learns it lost", async () => {
+      await store.close()
+      store = await create({ sessionTtlMs: 200 })
+      await store.attach("s", "a", "sub-a")
+      await store.join("s", "a", "sub-a", LIMITS)
+      expect(await store.renewHostLease("s", "a", "sub-a", 10_000)).toBe("renewed")
+      await sleep(300)
+      expect(await store.get("s")).toBeUndefined()
+      expect(await store.renewHostLease("s", "a", "sub-a", 10_000)).toBe("reclaimed")
+      expect((await store.get("s"))?.hostPeerId).toBe("a")
+      await store.detach("s", "a", "sub-a")
+      await store.attach("s", "b", "sub-b")
+      await store.join("s", "b", "sub-b", LIMITS)
+      expect(await store.renewHostLease("s", "a", "sub-a", 10_000)).toBe("lost")
     })
 
     it("forgets an idle session after the TTL", async () => {

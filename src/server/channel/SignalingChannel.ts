@@ -60,11 +60,18 @@ export class SignalingChannel implements CableConnectionDelegate {
     for (const subscription of subscriptions?.values() ?? []) await this.end(subscription)
   }
 
-  /** Renews the leases of the hosts whose subscriptions live on this node. */
+  /**
+   * Renews the leases of the hosts whose subscriptions live on this node; re-registers them where
+   * the store forgot them (it restarted), and demotes those another peer replaced meanwhile.
+   */
   async renewHostLeases(): Promise<void> {
-    for (const host of this.hosts) {
-      await this.store.renewHostLease(host.sessionId, host.peerId, host.id, this.options.hostLeaseMs)
-    }
+    await Promise.all([...this.hosts].map(async (host) => {
+      const renewal = await this.store.renewHostLease(host.sessionId, host.peerId, host.id, this.options.hostLeaseMs)
+      if (renewal === "reclaimed") this.logger.info(`session ${host.sessionId}: host ${host.peerId} re-registered with the store`)
+      if (renewal !== "lost" || !this.hosts.has(host)) return
+      this.demote(host)
+      host.deliver({ type: "Connection", state: "SessionReset", host_peer_id: host.peerId, reason: "host_replaced" })
+    }))
   }
 
   private async subscribe(connection: CableConnection, identifier: string): Promise<void> {
@@ -92,7 +99,6 @@ export class SignalingChannel implements CableConnectionDelegate {
       this.logger.info(`session ${sessionId}: peer ${peerId} subscribed again; the earlier subscription is replaced`)
       await this.broker.publish(peerStream(sessionId, peerId), { kind: "evict", subscriptionId: outcome.displacedSubscriptionId, reason: "peer_replaced" })
     }
-    if (outcome.hostReset) await this.resetSession(sessionId, peerId, "host_replaced")
     const listener = (envelope: BrokerEnvelope) => this.onEnvelope(subscription, envelope)
     subscription.listening(this.broker.subscribe(sessionStream(sessionId), listener))
     subscription.listening(this.broker.subscribe(peerStream(sessionId, peerId), listener))

@@ -1,5 +1,5 @@
 import type { SessionResetReason } from "../../protocol/Signal.js"
-import type { AttachOutcome, JoinLimits, JoinOutcome, RouteCheck, SessionSnapshot, SessionStore } from "./SessionStore.js"
+import type { AttachOutcome, JoinLimits, JoinOutcome, LeaseRenewal, RouteCheck, SessionSnapshot, SessionStore } from "./SessionStore.js"
 
 interface SessionRecord {
   host: { peerId: string; subscriptionId: string; leaseUntil: number } | undefined
@@ -34,10 +34,10 @@ export class MemorySessionStore implements SessionStore {
     const displaced = session.attached.get(peerId)
     session.attached.set(peerId, subscriptionId)
     if (displaced === undefined || displaced === subscriptionId) return {}
-    const hostReset = session.host?.subscriptionId === displaced
-    if (hostReset) this.reset(session)
+    // The host's own peer id coming back (a signaling reconnect, or a reload) keeps the host role.
+    if (session.host?.subscriptionId === displaced) session.host.subscriptionId = subscriptionId
     else session.members.delete(peerId)
-    return { displacedSubscriptionId: displaced, hostReset }
+    return { displacedSubscriptionId: displaced }
   }
 
   async detach(sessionId: string, peerId: string, subscriptionId: string): Promise<{ hostLeft: boolean }> {
@@ -55,7 +55,7 @@ export class MemorySessionStore implements SessionStore {
     const session = this.record(sessionId)
     session.attached.set(peerId, subscriptionId)
     let replacedHost: { peerId: string; reason: SessionResetReason } | undefined
-    if (session.host && session.host.leaseUntil <= this.now()) {
+    if (session.host && session.host.peerId !== peerId && session.host.leaseUntil <= this.now()) {
       replacedHost = { peerId: session.host.peerId, reason: "host_stale" }
       this.reset(session)
     }
@@ -90,11 +90,17 @@ export class MemorySessionStore implements SessionStore {
     return true
   }
 
-  async renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<void> {
-    const session = this.existing(sessionId)
-    if (session?.host?.peerId === peerId && session.host.subscriptionId === subscriptionId) {
-      session.host.leaseUntil = this.now() + leaseMs
+  async renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<LeaseRenewal> {
+    const session = this.record(sessionId)
+    if (!session.host) {
+      session.host = { peerId, subscriptionId, leaseUntil: this.now() + leaseMs }
+      session.attached.set(peerId, subscriptionId)
+      session.members.set(peerId, { connected: true })
+      return "reclaimed"
     }
+    if (session.host.subscriptionId !== subscriptionId) return "lost"
+    session.host.leaseUntil = this.now() + leaseMs
+    return "renewed"
   }
 
   async route(sessionId: string, fromPeerId: string, toPeerId: string): Promise<RouteCheck> {

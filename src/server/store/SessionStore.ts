@@ -14,13 +14,17 @@ export type JoinOutcome =
   | { role: "client"; hostPeerId: string }
   | { role: "refused"; reason: "session_full" }
 
-/** What attaching a new subscription for a peer displaced. */
+/**
+ * What attaching a new subscription for a peer displaced. A displaced host subscription hands the
+ * host role to the new one: the same peer is back (a signaling reconnect keeps its links).
+ */
 export interface AttachOutcome {
   /** The subscription that spoke for this peer before, now displaced. */
   displacedSubscriptionId?: string
-  /** Set when the displaced subscription was the host's: the session was reset. */
-  hostReset?: boolean
 }
+
+/** The answer of {@link SessionStore.renewHostLease}. */
+export type LeaseRenewal = "renewed" | "reclaimed" | "lost"
 
 /** The answer of {@link SessionStore.route}. */
 export type RouteCheck = "ok" | "not_joined" | "not_host" | "peer_not_found"
@@ -37,6 +41,7 @@ export interface SessionSnapshot {
 /**
  * Session state: who is attached, who joined, who is host. Every method is atomic per session,
  * so two joins racing on any number of server nodes still elect exactly one host.
+ * Subscription ids start with `<node id>:`, so a store shared by nodes can tell whose they are.
  * Implementations: `MemorySessionStore`; the shared conformance suite is test/store/conformance.ts.
  */
 export interface SessionStore {
@@ -50,8 +55,12 @@ export interface SessionStore {
   leave(sessionId: string, peerId: string): Promise<{ hostLeft: boolean }>
   /** The host reports a client connected or gone. Returns false when `hostPeerId` is not the host. */
   reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<boolean>
-  /** Renews the lease of a host whose subscription is still alive. */
-  renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<void>
+  /**
+   * Renews the lease of a host whose subscription is still alive. When the store has forgotten the
+   * session's host (a restarted store, an expired session), the subscription reclaims the role.
+   * `lost`: someone else is host now.
+   */
+  renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<LeaseRenewal>
   /**
    * Checks that a signal may pass from one peer to another: both members, one of them the host,
    * the receiver holding a subscription. Returns the refusal reason, or "ok".

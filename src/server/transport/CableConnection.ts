@@ -91,6 +91,11 @@ export class CableConnection {
     return true
   }
 
+  /** Resolves once every frame received so far, and the close, has been handled. */
+  get settled(): Promise<void> {
+    return this.queue
+  }
+
   /** Drops the socket at once, without a closing handshake. */
   terminate(): void {
     this.socket.terminate()
@@ -156,6 +161,6 @@ export class CableConnection {
     if (this.isClosed) return
     this.isClosed = true
     for (const listener of this.closeListeners) listener()
-    this.queue = this.queue.then(() => this.delegate.closed(this))
+    this.queue = this.queue.then(() => this.delegate.closed(this)).catch((error: unknown) => this.refuseFrame(error))
   }
 }
