@@ -52,6 +52,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private lostHost: string | undefined
   private rejoinAttempts = 0
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined
+  private joinTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: P2pSessionOptions) {
     super()
@@ -106,6 +107,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   stop(): void {
     if (this.currentState === "closed") return
     clearTimeout(this.rejoinTimer)
+    clearTimeout(this.joinTimer)
     // Signaling first: the server learns the host left before its clients, told by Bye, rejoin.
     this.signaling.disconnect()
     this.role?.stop()
@@ -174,12 +176,17 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
         // Only the loss of our own host matters; a peer still waiting for SessionReady gets one anyway.
         if (signal.host_peer_id === this.currentHost) this.hostLost()
         return
-      case "Error":
+      case "Error": {
         if (signal.code === "peer_replaced") {
           this.emit("error", new P2pError("peer_replaced", "another page joined with this peer id"))
           return this.stop()
         }
-        return this.emit("error", new P2pError(signal.code === "session_full" ? "session_full" : "signaling_error", `${signal.code}: ${signal.message}`))
+        this.emit("error", new P2pError(signal.code === "session_full" ? "session_full" : "signaling_error", `${signal.code}: ${signal.message}`))
+        // A server that could not reach its store will, later: try the join again.
+        const transient = signal.code === "store_unavailable" || signal.code === "internal_error"
+        if (transient && !this.role) this.scheduleRejoin()
+        return
+      }
     }
   }
 
@@ -188,6 +195,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       if (this.role?.kind === "host" && hostPeerId === this.peerId) this.role.clientJoined(joinerPeerId)
       return
     }
+    clearTimeout(this.joinTimer)
     this.lostHost = undefined
     this.currentHost = hostPeerId
     // The host again after a signaling reconnect: its links are intact, the server must relearn them.
@@ -204,6 +212,9 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private join(): void {
     if (this.currentState !== "connected") this.setState("negotiating")
     this.signaling.send(this.lostHost ? { state: "SessionJoin", lost_host_peer_id: this.lostHost } : { state: "SessionJoin" })
+    // No SessionReady (a lost reply, a server in trouble): ask again, backing off.
+    clearTimeout(this.joinTimer)
+    this.joinTimer = setTimeout(() => this.scheduleRejoin(), this.context.linkOptions.connectTimeoutMs)
   }
 
   private scheduleRejoin(): void {

@@ -35,7 +35,7 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
         output: () => output,
         stop: (signal = "SIGTERM") =>
           new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode)
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode)
             child.once("exit", (code) => done(code))
             child.kill(signal)
           }),

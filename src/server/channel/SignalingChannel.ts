@@ -7,7 +7,7 @@ import type { Logger } from "../Logger.js"
 import type { Metrics } from "../Metrics.js"
 import type { ResolvedOptions } from "../SignalingServerOptions.js"
 import { peerStream, sessionStream, type Broker, type BrokerEnvelope } from "../store/Broker.js"
-import type { SessionStore } from "../store/SessionStore.js"
+import type { AttachOutcome, SessionStore } from "../store/SessionStore.js"
 import type { CableConnection, CableConnectionDelegate } from "../transport/CableConnection.js"
 import { Subscription } from "./Subscription.js"
 
@@ -94,7 +94,14 @@ export class SignalingChannel implements CableConnectionDelegate {
     subscriptions.set(identifier, subscription)
     this.count += 1
     const { sessionId, peerId } = subscription
-    const outcome = await this.store.attach(sessionId, peerId, subscription.id)
+    let outcome: AttachOutcome
+    try {
+      outcome = await this.store.attach(sessionId, peerId, subscription.id)
+    } catch (error) {
+      // Not subscribed after all: the client's retried `subscribe` (ActionCable re-sends it) starts afresh.
+      this.forget(subscription)
+      throw error
+    }
     if (outcome.displacedSubscriptionId) {
       this.logger.info(`session ${sessionId}: peer ${peerId} subscribed again; the earlier subscription is replaced`)
       await this.broker.publish(peerStream(sessionId, peerId), { kind: "evict", subscriptionId: outcome.displacedSubscriptionId, reason: "peer_replaced" })
