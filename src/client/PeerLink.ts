@@ -16,6 +16,13 @@ export interface PeerLinkDelegate {
   linkRestored(link: PeerLink): void
 }
 
+/** Above this many buffered bytes, messages wait in the link's outbox instead of the channel. */
+const HIGH_WATER = 1 << 20
+/** The channel asks for more when its buffer drains below this. */
+const LOW_WATER = 256 << 10
+/** The outbox holds at most this much; past it, `send` refuses. */
+const OUTBOX_LIMIT = 16 << 20
+
 export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection
 
 export interface PeerLinkOptions {
@@ -41,6 +48,8 @@ export class PeerLink {
   private readonly timer: ReturnType<typeof setInterval>
   private readonly startedAt = Date.now()
   private interrupted = false
+  private outbox: string[] = []
+  private outboxBytes = 0
 
   constructor(
     readonly remotePeerId: string,
@@ -111,14 +120,35 @@ export class PeerLink {
     await this.guard(() => this.pc.addIceCandidate(candidate))
   }
 
-  /** Sends one message; false when the channel is not open. */
+  /**
+   * Sends one message, in order. When the channel's buffer is full the message waits in an outbox
+   * that drains as the buffer does; false when the channel is not open or the outbox is full.
+   */
   send(message: ChannelMessage): boolean {
-    if (this.state !== "open" || this.channel?.readyState !== "open") return false
+    const channel = this.channel
+    if (this.state !== "open" || channel?.readyState !== "open") return false
+    const text = JSON.stringify(message)
+    if (this.outbox.length > 0 || channel.bufferedAmount > HIGH_WATER) {
+      if (this.outboxBytes + text.length > OUTBOX_LIMIT) return false
+      this.outbox.push(text)
+      this.outboxBytes += text.length
+      return true
+    }
     try {
-      this.channel.send(JSON.stringify(message))
+      channel.send(text)
       return true
     } catch {
       return false
+    }
+  }
+
+  private drain(): void {
+    const channel = this.channel
+    if (!channel || channel.readyState !== "open") return
+    while (this.outbox.length > 0 && channel.bufferedAmount <= HIGH_WATER) {
+      const text = this.outbox.shift() as string
+      this.outboxBytes -= text.length
+      channel.send(text)
     }
   }
 
@@ -128,7 +158,8 @@ export class PeerLink {
     if (sayBye) this.send({ type: "Bye" })
     this.state = "ended"
     clearInterval(this.timer)
-    if (this.channel) this.channel.onclose = this.channel.onmessage = this.channel.onopen = null
+    if (this.channel) this.channel.onclose = this.channel.onmessage = this.channel.onopen = this.channel.onbufferedamountlow = null
+    this.outbox = []
     this.pc.onicecandidate = this.pc.onconnectionstatechange = this.pc.ondatachannel = this.pc.oniceconnectionstatechange = null
     try {
       this.pc.close()
@@ -140,6 +171,8 @@ export class PeerLink {
 
   private adopt(channel: RTCDataChannel): void {
     this.channel = channel
+    channel.bufferedAmountLowThreshold = LOW_WATER
+    channel.onbufferedamountlow = () => this.drain()
     channel.onopen = () => {
       if (this.state !== "connecting") return
       this.state = "open"

@@ -1,0 +1,221 @@
+// Signaling benchmarks: idle memory per connection, relay rate and latency, join latency — for
+// p2p-streams-channel and, in the same run, a plain ws relay, peerjs-server and Rails ActionCable.
+// Run: npm run bench:signaling   (options: --quick, --only p2p,ws, --json FILE)
+import { writeFileSync } from "node:fs"
+import { performance } from "node:perf_hooks"
+import { parseArgs } from "node:util"
+import { ENDPOINTS } from "./clients/endpoints.mjs"
+import { reexecPinned } from "./lib/pin.mjs"
+import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
+import { table } from "./lib/table.mjs"
+import { freePort, SERVERS, startServer } from "./servers/start.mjs"
+
+if (reexecPinned(1)) process.exit()
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, only: { type: "string" }, json: { type: "string" } },
+})
+const SERVER_CORE = 0
+const quick = values.quick
+const names = (values.only?.split(",") ?? Object.keys(SERVERS)).filter((name) => {
+  const available = SERVERS[name].available?.() ?? true
+  if (!available) console.log(`note: ${SERVERS[name].label} skipped: Debian's ruby-rails and puma are not installed (apt-get install -y ruby-rails puma)`)
+  return available
+})
+const CANDIDATE = "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.2 rport 46154 generation 0 ufrag sY2f network-cost 999"
+async function withServer(name, work) {
+  const port = await freePort()
+  const server = await startServer(name, port, SERVER_CORE)
+  try {
+    return await work(server, port)
+  } finally {
+    await server.stop()
+  }
+}
+
+/** Opens `count` endpoints, `batch` at a time. */
+async function openMany(name, port, count, make, batch = 250) {
+  const endpoints = []
+  for (let start = 0; start < count; start += batch) {
+    const group = Array.from({ length: Math.min(batch, count - start) }, (_, i) => make(start + i))
+    await Promise.all(group.map((endpoint) => endpoint.ready))
+    endpoints.push(...group)
+  }
+  return endpoints
+}
+
+async function closeAll(endpoints) {
+  for (const endpoint of endpoints) endpoint.close()
+  await Promise.all(endpoints.map((endpoint) => endpoint.closed))
+}
+
+// 1. Idle connections: resident memory per subscribed connection.
+async function idleMemory(name, counts) {
+  const Endpoint = ENDPOINTS[name]
+  const results = {}
+  for (const count of counts) {
+    results[count] = await withServer(name, async (server, port) => {
+      // Warm the server up with a few connections so one-off allocations are not charged per connection.
+      await closeAll(await openMany(name, port, 50, (i) => new Endpoint(port, `warm${i}`, "p")))
+      await sleep(1000)
+      const before = server.rss()
+      const started = performance.now()
+      const endpoints = await openMany(name, port, count, (i) => new Endpoint(port, `idle${i}`, "p"))
+      const openSeconds = (performance.now() - started) / 1000
+      await sleep(2000)
+      const after = server.rss()
+      await closeAll(endpoints)
+      return { bytesPerConnection: (after - before) / count, rssMiB: after / 2 ** 20, openPerSecond: count / openSeconds }
+    })
+    console.log(`  ${name} ${count} idle: ${fmt(results[count].bytesPerConnection / 1024, 1)} KB/connection`)
+  }
+  return results
+}
+
+/** Connected pairs (a host and a client per session), joined where the protocol has joins. */
+async function pairs(name, port, count) {
+  const Endpoint = ENDPOINTS[name]
+  const hosts = await openMany(name, port, count, (i) => new Endpoint(port, `relay${i}`, "host"))
+  const clients = await openMany(name, port, count, (i) => new Endpoint(port, `relay${i}`, "client"))
+  if (name === "p2p") {
+    await Promise.all(hosts.map((host) => host.join()))
+    await Promise.all(clients.map((client) => client.join()))
+  }
+  return hosts.map((host, i) => ({ from: host, to: clients[i] }))
+}
+
+// 2. Relay: the most messages per second through the server, and one-way latency.
+async function relay(name, { seconds, moderateRate, pairCount = 20, window = 32 }) {
+  return withServer(name, async (_server, port) => {
+    const links = await pairs(name, port, pairCount)
+    const run = async (mode) => {
+      let delivered = 0
+      const latencies = []
+      let running = true
+      for (const link of links) {
+        link.inFlight = 0
+        link.to.onPayload((payload) => {
+          delivered += 1
+          link.inFlight -= 1
+          latencies.push(performance.now() - Number(payload.slice(2, payload.indexOf(" "))))
+          if (mode === "max" && running) pump(link)
+        })
+      }
+      const send = (link) => {
+        link.inFlight += 1
+        link.from.send("client", `t=${performance.now()} ${CANDIDATE}`)
+      }
+      const pump = (link) => {
+        while (link.inFlight < window) send(link)
+      }
+      const started = performance.now()
+      let timer
+      if (mode === "max") links.forEach(pump)
+      else {
+        // A steady `moderateRate` messages/s over all links, sent every 10 ms.
+        let sent = 0
+        timer = setInterval(() => {
+          const due = Math.floor(((performance.now() - started) / 1000) * moderateRate) - sent
+          for (let i = 0; i < due; i += 1) send(links[(sent + i) % links.length])
+          sent += due
+        }, 10)
+      }
+      await sleep(seconds * 1000)
+      running = false
+      clearInterval(timer)
+      const elapsed = (performance.now() - started) / 1000
+      await sleep(500)
+      return { perSecond: delivered / elapsed, p50: median(latencies), p99: percentile(latencies, 99) }
+    }
+    const max = await run("max")
+    const moderate = await run("moderate")
+    await closeAll(links.flatMap((link) => [link.from, link.to]))
+    console.log(`  ${name} relay: ${fmt(max.perSecond)} msg/s; at ${moderateRate}/s p50 ${fmt(moderate.p50, 2)} ms`)
+    return { max, moderate }
+  })
+}
+
+// 3. Join latency: fresh connections joining fresh sessions at `rate` per second.
+async function joins(name, { rate, seconds }) {
+  const Endpoint = ENDPOINTS[name]
+  return withServer(name, async (_server, port) => {
+    const total = rate * seconds
+    const connectToReady = []
+    const joinToReady = []
+    const endpoints = []
+    const pending = []
+    const started = performance.now()
+    let opened = 0
+    await new Promise((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate)) - opened
+        for (let i = 0; i < due; i += 1) {
+          const t0 = performance.now()
+          const endpoint = new Endpoint(port, `join${opened + i}`, "host")
+          endpoints.push(endpoint)
+          pending.push(endpoint.ready.then(async () => {
+            const t1 = performance.now()
+            await endpoint.join()
+            const t2 = performance.now()
+            connectToReady.push(t2 - t0)
+            joinToReady.push(t2 - t1)
+          }))
+        }
+        opened += due
+        if (opened >= total) {
+          clearInterval(timer)
+          resolve()
+        }
+      }, 5)
+    })
+    await Promise.all(pending)
+    const achieved = total / ((performance.now() - started) / 1000)
+    await closeAll(endpoints)
+    const result = {
+      achievedPerSecond: achieved,
+      connect: { p50: median(connectToReady), p99: percentile(connectToReady, 99) },
+      join: { p50: median(joinToReady), p99: percentile(joinToReady, 99) },
+    }
+    console.log(`  ${name} joins: connect→ready p50 ${fmt(result.connect.p50, 2)} ms`)
+    return result
+  })
+}
+
+const counts = quick ? [1000] : [1000, 5000, 10000]
+const results = { counts, servers: {} }
+for (const name of names) {
+  console.log(`${SERVERS[name].label}:`)
+  const serverCounts = name === "p2p" && !quick ? [...counts, 19000] : counts
+  results.servers[name] = {
+    label: SERVERS[name].label,
+    idle: await idleMemory(name, serverCounts),
+    relay: await relay(name, { seconds: quick ? 2 : 5, moderateRate: 2000 }),
+    joins: await joins(name, { rate: 1000, seconds: quick ? 2 : 3 }),
+  }
+}
+
+const ours = results.servers.p2p
+const rows = (pick, digits = 0) => names.map((name) => {
+  const value = pick(results.servers[name])
+  return [results.servers[name].label, fmt(value, digits), name === "p2p" ? "1.00×" : ratio(pick(ours), value)]
+})
+console.log("\nIdle memory per subscribed connection (KB, lower is better; target ≤ 10 KB)")
+console.log(table(["server", ...counts.map((c) => `${fmt(c)} conns`), "p2p ÷ server"], names.map((name) => [
+  results.servers[name].label,
+  ...counts.map((count) => fmt(results.servers[name].idle[count]?.bytesPerConnection / 1024, 1)),
+  name === "p2p" ? "1.00×" : ratio(ours.idle[counts.at(-1)]?.bytesPerConnection, results.servers[name].idle[counts.at(-1)]?.bytesPerConnection),
+])))
+if (ours.idle[19000]) console.log(`p2p-streams-channel at 19,000 connections: ${fmt(ours.idle[19000].bytesPerConnection / 1024, 1)} KB each (the hard ulimit -n here is 20,000 per process)`)
+console.log("\nRelay rate, ICE-candidate-sized messages peer to peer (msg/s, higher is better; targets ≥ 0.7× ws, ≥ 1× peerjs, ≥ 30× Rails)")
+console.log(table(["server", "msg/s", "p2p ÷ server"], rows((r) => r.relay.max.perSecond)))
+console.log("\nOne-way relay latency (ms): at 2,000 msg/s, and at the maximum rate")
+console.log(table(["server", "p50 @2k/s", "p99 @2k/s", "p50 @max", "p99 @max"], names.map((name) => {
+  const { moderate, max } = results.servers[name].relay
+  return [results.servers[name].label, fmt(moderate.p50, 2), fmt(moderate.p99, 2), fmt(max.p50, 2), fmt(max.p99, 2)]
+})))
+console.log("\nJoining 1,000 sessions/s: latency (ms) from opening the socket to being in the session, and SessionJoin → SessionReady")
+console.log(table(["server", "achieved/s", "connect→ready p50", "p99", "join→ready p50", "p99"], names.map((name) => {
+  const { achievedPerSecond, connect, join } = results.servers[name].joins
+  return [results.servers[name].label, fmt(achievedPerSecond), fmt(connect.p50, 2), fmt(connect.p99, 2), fmt(join.p50, 2), fmt(join.p99, 2)]
+})))
+if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2))
