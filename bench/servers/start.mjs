@@ -31,6 +31,11 @@ export async function startServer(name, port, core) {
   }
   return {
     pid: child.pid,
+    /** CPU time used so far (user + system, all threads), in seconds. */
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ")
+      return (Number(fields[11]) + Number(fields[12])) / 100
+    },
     /** Resident memory, in bytes. */
     rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? NaN) * 1024,
     stop: () =>

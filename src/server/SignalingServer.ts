@@ -8,7 +8,7 @@ import { SignalingChannel } from "./channel/SignalingChannel.js"
 import { createHttpHandler } from "./http/handleHttp.js"
 import { Metrics } from "./Metrics.js"
 import { resolveOptions, type ResolvedOptions, type SignalingServerOptions } from "./SignalingServerOptions.js"
-import { CableConnection } from "./transport/CableConnection.js"
+import { CableConnection, type CableConnectionDelegate } from "./transport/CableConnection.js"
 import { checkUpgrade } from "./transport/UpgradeGate.js"
 
 /** Close code sent to every client when the server stops, so they reconnect. */
@@ -29,6 +29,15 @@ export class SignalingServer {
   private readonly ownServers = new Set<Server>()
   private readonly ticker: NodeJS.Timeout
   private connectionSequence = 0
+  // One delegate for every connection: the channel, plus the server's own bookkeeping on close.
+  private readonly connectionDelegate: CableConnectionDelegate = {
+    command: (connection, command) => this.channel.command(connection, command),
+    refused: (connection, error, options) => this.channel.refused(connection, error, options),
+    closed: async (connection) => {
+      this.connections.delete(connection)
+      await this.channel.closed(connection)
+    },
+  }
   private stopping: Promise<void> | undefined
 
   constructor(options: SignalingServerOptions) {
@@ -44,6 +53,8 @@ export class SignalingServer {
       noServer: true,
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false,
+      // Frames are parsed as JSON right away; invalid UTF-8 becomes U+FFFD and fails or passes as any text would.
+      skipUTF8Validation: true,
       handleProtocols: (protocols) => (protocols.has(CABLE_PROTOCOL) ? CABLE_PROTOCOL : false),
     })
     this.handleHttp = createHttpHandler(this)
@@ -102,7 +113,7 @@ export class SignalingServer {
       this.options.logger.warn(`upgrade from ${request.socket.remoteAddress ?? "?"} refused (${refusal.code}): ${refusal.message}`)
       return refuseUpgrade(socket, refusal.code === "origin_not_allowed" ? 403 : 400, refusal.code)
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, request))
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws))
   }
 
   /**
@@ -115,16 +126,8 @@ export class SignalingServer {
     return this.stopping
   }
 
-  private open(ws: WebSocket, request: IncomingMessage): void {
-    const id = String(++this.connectionSequence)
-    const connection = new CableConnection(id, request.headers.origin, ws, {
-      command: (conn, command) => this.channel.command(conn, command),
-      refused: (conn, error, options) => this.channel.refused(conn, error, options),
-      closed: async (conn) => {
-        this.connections.delete(conn)
-        await this.channel.closed(conn)
-      },
-    }, this.options, this.metrics)
+  private open(ws: WebSocket): void {
+    const connection = new CableConnection(String(++this.connectionSequence), ws, this.connectionDelegate, this.options, this.metrics)
     this.connections.add(connection)
   }
 

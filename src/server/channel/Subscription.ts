@@ -7,6 +7,8 @@ export class Subscription {
   isHost = false
   private stops: Array<() => void> = []
   private active = true
+  /** The start of every frame this subscription delivers, with the identifier escaped once (on first use). */
+  private framePrefix: string | undefined
 
   constructor(
     readonly id: string,
@@ -16,8 +18,10 @@ export class Subscription {
     readonly connection: CableConnection,
   ) {}
 
+  /** Sends `{identifier, message}`, the ActionCable broadcast frame. */
   deliver(message: ServerSignal): void {
-    this.connection.send({ identifier: this.identifier, message })
+    this.framePrefix ??= `{"identifier":${JSON.stringify(this.identifier)},"message":`
+    this.connection.sendText(`${this.framePrefix}${JSON.stringify(message)}}`)
   }
 
   listening(stop: () => void): void {

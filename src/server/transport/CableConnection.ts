@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream"
 import type { WebSocket } from "ws"
 import { encodeServerFrame, parseClientCommand, type ClientCommand, type ServerFrame } from "../../protocol/CableFrame.js"
 import { ProtocolError } from "../../protocol/ProtocolError.js"
@@ -30,20 +31,32 @@ export class CableConnection {
   private readonly limiter: RateLimiter
   private droppedInARow = 0
   private lastRateNoticeAt = 0
-  private queue: Promise<void> = Promise.resolve()
+  // Frames are handled one at a time, in order: the one in progress, then the backlog.
+  private working = false
+  private backlog: Array<ClientCommand | "closed"> | undefined
+  private idleWaiters: Array<() => void> | undefined
+  private readonly proceed = () => this.next()
+  private readonly failed = (error: unknown) => {
+    this.refuseFrame(error)
+    this.next()
+  }
   private isClosed = false
   private probing = false
-  private closeListeners: Array<() => void> = []
+  private closeListeners: Array<() => void> | undefined
+  private corked = false
+  // The TCP socket under the WebSocket, corked while a tick's frames are written (ws exposes it as `_socket`).
+  private readonly transport: Duplex | undefined
 
   constructor(
     readonly id: string,
-    readonly origin: string | undefined,
     private readonly socket: WebSocket,
     private readonly delegate: CableConnectionDelegate,
     private readonly limits: CableConnectionLimits,
     private readonly metrics: Metrics,
   ) {
     this.limiter = new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst)
+    const transport = (socket as unknown as { _socket?: Duplex })._socket
+    this.transport = typeof transport?.cork === "function" ? transport : undefined
     socket.on("message", (data, isBinary) => this.received(data.toString(), isBinary))
     socket.on("pong", () => (this.lastSeenAt = Date.now()))
     socket.on("close", () => this.socketClosed())
@@ -56,9 +69,25 @@ export class CableConnection {
   }
 
   send(frame: ServerFrame): void {
+    this.sendText(encodeServerFrame(frame))
+  }
+
+  /** Sends an already encoded frame. Frames sent in one tick leave in one write. */
+  sendText(text: string): void {
     if (this.isClosed) return
-    this.socket.send(encodeServerFrame(frame))
-    this.metrics.framesOut.inc()
+    this.cork()
+    this.socket.send(text)
+    this.metrics.framesOutPending += 1
+  }
+
+  private cork(): void {
+    if (this.corked || !this.transport) return
+    this.corked = true
+    this.transport.cork()
+    process.nextTick(() => {
+      this.corked = false
+      this.transport?.uncork()
+    })
   }
 
   /** Sends `disconnect` with a reason, then closes. */
@@ -93,7 +122,31 @@ export class CableConnection {
 
   /** Resolves once every frame received so far, and the close, has been handled. */
   get settled(): Promise<void> {
-    return this.queue
+    if (!this.working) return Promise.resolve()
+    return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve))
+  }
+
+  private enqueue(job: ClientCommand | "closed"): void {
+    if (this.working) {
+      ;(this.backlog ??= []).push(job)
+      return
+    }
+    this.working = true
+    this.run(job)
+  }
+
+  private run(job: ClientCommand | "closed"): void {
+    const work = job === "closed" ? this.delegate.closed(this) : this.delegate.command(this, job)
+    work.then(this.proceed, this.failed)
+  }
+
+  private next(): void {
+    const job = this.backlog?.shift()
+    if (job !== undefined) return this.run(job)
+    this.working = false
+    const waiters = this.idleWaiters
+    this.idleWaiters = undefined
+    for (const resolve of waiters ?? []) resolve()
   }
 
   /** Drops the socket at once, without a closing handshake. */
@@ -104,7 +157,7 @@ export class CableConnection {
   /** Calls `listener` once the socket has closed (at once if it has). */
   onClosed(listener: () => void): void {
     if (this.isClosed) listener()
-    else this.closeListeners.push(listener)
+    else (this.closeListeners ??= []).push(listener)
   }
 
   /** Sends the keep-alive frames and says whether the peer answered recently enough. */
@@ -120,7 +173,7 @@ export class CableConnection {
 
   private received(text: string, isBinary: boolean): void {
     this.lastSeenAt = Date.now()
-    this.metrics.framesIn.inc()
+    this.metrics.framesInPending += 1
     if (!this.limiter.take()) return this.rateLimited()
     this.droppedInARow = 0
     if (isBinary) {
@@ -133,7 +186,7 @@ export class CableConnection {
     } catch (error) {
       return this.refuseFrame(error)
     }
-    this.queue = this.queue.then(() => this.delegate.command(this, command)).catch((error: unknown) => this.refuseFrame(error))
+    this.enqueue(command)
   }
 
   private refuseFrame(error: unknown): void {
@@ -160,7 +213,7 @@ export class CableConnection {
   private socketClosed(): void {
     if (this.isClosed) return
     this.isClosed = true
-    for (const listener of this.closeListeners) listener()
-    this.queue = this.queue.then(() => this.delegate.closed(this)).catch((error: unknown) => this.refuseFrame(error))
+    for (const listener of this.closeListeners ?? []) listener()
+    this.enqueue("closed")
   }
 }
