@@ -1,5 +1,6 @@
-import type { P2pMessage } from "../protocol/PeerMessage.js"
-import { P2pController } from "../stimulus/P2pController.js"
+// Imported by name, as an app would: the importmap points it at the one bundled module.
+import type { P2pMessage } from "p2p-streams-channel/client"
+import { P2pController } from "p2p-streams-channel/stimulus"
 
 /** The demo room's chat, as a user would write it on top of P2pController. */
 export default class ChatController extends P2pController {

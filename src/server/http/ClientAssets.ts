@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url"
 export const CLIENT_ASSETS_PREFIX = "/p2p"
 
 const DIST = fileURLToPath(new URL("../../", import.meta.url))
-const FOLDERS = new Set(["browser", "client", "frame", "stimulus", "protocol", "demo"])
+const FOLDERS = new Set(["bundle", "browser", "client", "frame", "stimulus", "protocol", "demo"])
 const require = createRequire(import.meta.url)
 const VENDOR: Record<string, string> = {
   "actioncable.js": join(dirname(require.resolve("@rails/actioncable/package.json")), "app/assets/javascripts/actioncable.esm.js"),
@@ -17,15 +17,18 @@ const VENDOR: Record<string, string> = {
 
 /**
  * The importmap that lets a page without a build step `import { P2pController } from "p2p"`.
+ * Every name points at one bundled module, so a page loads one file and shares one instance.
  * Render it with {@link importmapTag} before any module script.
  */
 export function clientImportmap(prefix = CLIENT_ASSETS_PREFIX): { imports: Record<string, string> } {
+  const bundle = `${prefix}/bundle/p2p.js`
   return {
     imports: {
-      p2p: `${prefix}/browser/index.js`,
-      "p2p-streams-channel/client": `${prefix}/client/index.js`,
-      "p2p-streams-channel/frame": `${prefix}/frame/index.js`,
-      "p2p-streams-channel/stimulus": `${prefix}/stimulus/index.js`,
+      p2p: bundle,
+      "p2p-streams-channel/browser": bundle,
+      "p2p-streams-channel/client": bundle,
+      "p2p-streams-channel/frame": bundle,
+      "p2p-streams-channel/stimulus": bundle,
       "@rails/actioncable": `${prefix}/vendor/actioncable.js`,
       "@hotwired/stimulus": `${prefix}/vendor/stimulus.js`,
     },

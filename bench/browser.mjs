@@ -1,0 +1,253 @@
+// Browser benchmarks in headless Chromium on loopback: time to connected (vs PeerJS building the
+// same star), relay throughput and latency through the host (vs a raw RTCDataChannel between two
+// pages), and healing after the host leaves or crashes.
+// Run: npm run bench:browser   (options: --quick, --json FILE)
+import { spawnSync } from "node:child_process"
+import { readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:http"
+import { createRequire } from "node:module"
+import { parseArgs } from "node:util"
+import { chromium } from "playwright-core"
+import { PeerServer } from "peer"
+import { SignalingServer, createClientAssetHandler, silentLogger } from "../dist/server/index.js"
+import { p2pPage, peerjsPage } from "./pages/benchPages.mjs"
+import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
+import { table } from "./lib/table.mjs"
+import { freePort } from "./servers/start.mjs"
+
+// WebRTC must stay on loopback: run inside a network namespace of our own when we can.
+if (!process.env.P2P_TEST_IN_NETNS && process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"]).status === 0) {
+  const result = spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"', "_", process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
+  process.exit(result.status ?? 1)
+}
+
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" } } })
+const quick = values.quick
+const SECRET = "bench-secret-0123456789"
+const CONFIG = { heartbeat: { interval_mls: 250, idle_timeout_mls: 1000 } }
+const require = createRequire(import.meta.url)
+const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
+
+// Our server, its modules, and the pages, on one port; peerjs-server on another.
+const peerjsPort = await freePort()
+await new Promise((resolve) => PeerServer({ port: peerjsPort, host: "127.0.0.1", path: "/", concurrent_limit: 100_000 }, resolve))
+const signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 })
+const assets = createClientAssetHandler()
+const http = createServer((request, response) => {
+  if (assets(request, response) || signaling.handleHttp(request, response)) return
+  const url = new URL(request.url, "http://bench.invalid")
+  const q = (name) => url.searchParams.get(name) ?? undefined
+  const html = (body) => response.writeHead(200, { "content-type": "text/html" }).end(body)
+  if (url.pathname === "/p2p") return html(p2pPage({ secret: SECRET, room: q("room"), peer: q("peer"), config: CONFIG }))
+  if (url.pathname === "/peerjs") return html(peerjsPage({ port: peerjsPort, id: q("id"), hostId: q("host") }))
+  if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
+  if (url.pathname === "/blank") return html("<!doctype html><title>raw</title>")
+  response.writeHead(404).end()
+})
+signaling.attach(http)
+const port = await freePort()
+await new Promise((resolve) => http.listen(port, "127.0.0.1", resolve))
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-features=WebRtcHideLocalIpsWithMdns"],
+})
+const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` })
+await context.grantPermissions(["camera", "microphone"])
+
+async function open(path) {
+  const page = await context.newPage()
+  await page.goto(path)
+  return page
+}
+const connected = (page) => page.waitForFunction(() => window.__bench?.connectedAt, null, { timeout: 60_000 })
+const bench = (page) => page.evaluate(() => ({ ...window.__bench, origin: performance.timeOrigin, host: document.querySelector("p2p-frame")?.hostPeerId, state: document.querySelector("p2p-frame")?.state }))
+let round = 0
+
+/** A host and `n` clients; returns the pages and the clients' times to connected. */
+async function star(kind, n) {
+  round += 1
+  const room = `${kind}${round}`
+  const host = await open(kind === "p2p" ? `/p2p?room=${room}&peer=host` : `/peerjs?id=${room}-host`)
+  await connected(host)
+  const started = Date.now()
+  const clients = await Promise.all(Array.from({ length: n }, (_, i) => open(kind === "p2p" ? `/p2p?room=${room}&peer=c${i}` : `/peerjs?id=${room}-c${i}&host=${room}-host`)))
+  await Promise.all(clients.map(connected))
+  const views = await Promise.all(clients.map(bench))
+  return {
+    host,
+    clients,
+    perClient: views.map((view) => view.connectedAt - view.origin),
+    all: Math.max(...views.map((view) => view.connectedAt)) - started,
+  }
+}
+
+async function closeAll(pages) {
+  await Promise.all(pages.map((page) => page.close().catch(() => {})))
+}
+
+// 1. Time to connected.
+const sizes = quick ? [5] : [5, 10, 20]
+const connectTimes = {}
+for (const n of sizes) {
+  connectTimes[n] = {}
+  for (const kind of ["p2p", "peerjs"]) {
+    const runs = []
+    for (let run = 0; run < (quick ? 1 : 2); run += 1) {
+      const result = await star(kind, n)
+      runs.push(result)
+      await closeAll([result.host, ...result.clients])
+    }
+    const perClient = runs.flatMap((run) => run.perClient)
+    connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs.map((run) => run.all)) }
+    console.log(`  ${kind} 1 + ${n}: median ${fmt(connectTimes[n][kind].median)} ms`)
+  }
+}
+
+// 2. Relay through the host, against a raw data channel between two pages.
+const MESSAGES = quick ? 500 : 2000
+const SIZE = 1024
+const relayClients = 5
+const relay = await (async () => {
+  const { host, clients } = await star("p2p", relayClients)
+  const receivers = [host, ...clients]
+  const reset = () => Promise.all(receivers.map((page) => page.evaluate(() => Object.assign(window.__bench, { count: 0, bytes: 0, lastAt: 0, latencies: [] }))))
+  const blast = async (sender) => {
+    await reset()
+    const started = await sender.evaluate(({ count, size }) => {
+      const frame = document.querySelector("p2p-frame")
+      const payload = "x".repeat(size)
+      const at = Date.now()
+      for (let i = 0; i < count; i += 1) frame.send(payload)
+      return at
+    }, { count: MESSAGES, size: SIZE })
+    await Promise.all(receivers.map((page) => page.waitForFunction((count) => window.__bench.count >= count, MESSAGES, { timeout: 120_000 })))
+    const views = await Promise.all(clients.map(bench))
+    const seconds = (Math.max(...views.map((view) => view.lastAt)) - started) / 1000
+    return { perClientBytes: (MESSAGES * SIZE) / seconds, aggregateBytes: (MESSAGES * SIZE * clients.length) / seconds }
+  }
+  const fanOut = await blast(host)
+  const throughHost = await blast(clients[0])
+  await reset()
+  await clients[0].evaluate(async (count) => {
+    const frame = document.querySelector("p2p-frame")
+    for (let i = 0; i < count; i += 1) {
+      frame.send(`ts=${Date.now()} latency probe`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }, 200)
+  await clients[1].waitForFunction(() => window.__bench.latencies.length >= 200, null, { timeout: 30_000 })
+  const latencies = (await bench(clients[1])).latencies
+  await closeAll(receivers)
+  return { fanOut, throughHost, latency: { p50: median(latencies), p99: percentile(latencies, 99) } }
+})()
+
+const raw = await (async () => {
+  const [a, b] = [await open("/blank"), await open("/blank")]
+  const gathered = `(pc) => new Promise((resolve) => { if (pc.iceGatheringState === "complete") return resolve(); pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve()) })`
+  const offer = await a.evaluate(async (waitGathered) => {
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    window.pc = pc
+    window.channel = pc.createDataChannel("raw", { ordered: true })
+    await pc.setLocalDescription(await pc.createOffer())
+    await eval(waitGathered)(pc)
+    return pc.localDescription.toJSON()
+  }, gathered)
+  const answer = await b.evaluate(async ({ offer, waitGathered }) => {
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    window.pc = pc
+    window.stats = { count: 0, lastAt: 0, latencies: [] }
+    pc.ondatachannel = (event) => {
+      event.channel.onmessage = (message) => {
+        window.stats.count += 1
+        window.stats.lastAt = Date.now()
+        if (message.data.startsWith("ts=")) window.stats.latencies.push(Date.now() - Number(message.data.slice(3, message.data.indexOf(" "))))
+      }
+    }
+    await pc.setRemoteDescription(offer)
+    await pc.setLocalDescription(await pc.createAnswer())
+    await eval(waitGathered)(pc)
+    return pc.localDescription.toJSON()
+  }, { offer, waitGathered: gathered })
+  await a.evaluate(async (answer) => {
+    await window.pc.setRemoteDescription(answer)
+    if (window.channel.readyState !== "open") await new Promise((resolve) => (window.channel.onopen = resolve))
+  }, answer)
+  const started = await a.evaluate(async ({ count, size }) => {
+    const channel = window.channel
+    channel.bufferedAmountLowThreshold = 256 << 10
+    const payload = "x".repeat(size)
+    const at = Date.now()
+    for (let i = 0; i < count; i += 1) {
+      if (channel.bufferedAmount > 1 << 20) await new Promise((resolve) => (channel.onbufferedamountlow = resolve))
+      channel.send(payload)
+    }
+    return at
+  }, { count: MESSAGES, size: SIZE })
+  await b.waitForFunction((count) => window.stats.count >= count, MESSAGES, { timeout: 60_000 })
+  const seconds = ((await b.evaluate(() => window.stats.lastAt)) - started) / 1000
+  await a.evaluate(async (count) => {
+    for (let i = 0; i < count; i += 1) {
+      window.channel.send(`ts=${Date.now()} latency probe`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }, 200)
+  await b.waitForFunction(() => window.stats.latencies.length >= 200, null, { timeout: 30_000 })
+  const latencies = await b.evaluate(() => window.stats.latencies)
+  await closeAll([a, b])
+  return { bytes: (MESSAGES * SIZE) / seconds, latency: { p50: median(latencies), p99: percentile(latencies, 99) } }
+})()
+console.log(`  relay: fan-out ${fmt(relay.fanOut.aggregateBytes / 2 ** 20, 1)} MiB/s, raw ${fmt(raw.bytes / 2 ** 20, 1)} MiB/s`)
+
+// 3. Healing: from the host leaving (tab closed) or crashing to every client on a new host.
+async function heal(how) {
+  const { host, clients } = await star("p2p", relayClients)
+  const at = Date.now()
+  if (how === "close") await host.close({ runBeforeUnload: true })
+  else {
+    const cdp = await context.newCDPSession(host)
+    cdp.send("Page.crash").catch(() => {})
+  }
+  for (;;) {
+    const views = await Promise.all(clients.map(bench))
+    const hosts = new Set(views.map((view) => view.host))
+    if (hosts.size === 1 && !hosts.has("host") && !hosts.has(undefined) && views.every((view) => view.state === "connected" && view.lastConnectedAt >= at)) {
+      await closeAll([host, ...clients])
+      return Math.max(...views.map((view) => view.lastConnectedAt)) - at
+    }
+    if (Date.now() - at > 30_000) throw new Error(`no healing after ${how}: ${JSON.stringify(views)}`)
+    await sleep(20)
+  }
+}
+const healing = {}
+for (const how of ["close", "crash"]) {
+  const runs = []
+  for (let run = 0; run < (quick ? 1 : 5); run += 1) runs.push(await heal(how))
+  healing[how] = { median: median(runs), worst: Math.max(...runs), runs }
+  console.log(`  heal after host ${how}: median ${fmt(healing[how].median)} ms`)
+}
+
+await browser.close()
+await signaling.close()
+http.close()
+
+console.log("\nTime to connected, 1 host + N clients (ms, lower is better): per client from navigation start, and all clients from the first page open")
+console.log(table(["clients", "p2p median", "p2p max", "p2p all", "PeerJS median", "PeerJS max", "PeerJS all", "p2p ÷ PeerJS (all)"], sizes.map((n) => {
+  const { p2p, peerjs } = connectTimes[n]
+  return [String(n), fmt(p2p.median), fmt(p2p.max), fmt(p2p.all), fmt(peerjs.median), fmt(peerjs.max), fmt(peerjs.all), ratio(p2p.all, peerjs.all)]
+})))
+console.log(`\nRelay through the host, ${relayClients} clients, ${fmt(MESSAGES)} × ${SIZE} B messages (MiB/s, higher is better), against a raw RTCDataChannel between two pages`)
+console.log(table(["path", "per receiver", "aggregate", "÷ raw channel"], [
+  ["host → every client (fan-out)", fmt(relay.fanOut.perClientBytes / 2 ** 20, 1), fmt(relay.fanOut.aggregateBytes / 2 ** 20, 1), ratio(relay.fanOut.aggregateBytes, raw.bytes)],
+  ["client → host → everyone", fmt(relay.throughHost.perClientBytes / 2 ** 20, 1), fmt(relay.throughHost.aggregateBytes / 2 ** 20, 1), ratio(relay.throughHost.aggregateBytes, raw.bytes)],
+  ["raw RTCDataChannel, page → page", fmt(raw.bytes / 2 ** 20, 1), fmt(raw.bytes / 2 ** 20, 1), "1.00×"],
+]))
+console.log("\nMessage latency (ms): client → host → client, against page → page on a raw channel")
+console.log(table(["path", "p50", "p99"], [
+  ["client → host → client", fmt(relay.latency.p50, 1), fmt(relay.latency.p99, 1)],
+  ["raw RTCDataChannel", fmt(raw.latency.p50, 1), fmt(raw.latency.p99, 1)],
+]))
+console.log(`\nHealing with ${relayClients} clients (ms from the host going to every client connected to the new host; heartbeat ${CONFIG.heartbeat.interval_mls}/${CONFIG.heartbeat.idle_timeout_mls} ms). PeerJS has no equivalent: its clients stay disconnected.`)
+console.log(table(["host", "median", "worst", "runs"], ["close", "crash"].map((how) => [how === "close" ? "tab closed" : "renderer crashed", fmt(healing[how].median), fmt(healing[how].worst), healing[how].runs.map((ms) => fmt(ms)).join(", ")])))
+if (values.json) writeFileSync(values.json, JSON.stringify({ connectTimes, relay, raw, healing, sizes, messages: MESSAGES, size: SIZE, relayClients, heartbeat: CONFIG.heartbeat }, null, 2))
+process.exit(0)

@@ -1,0 +1,46 @@
+// The pages the browser benchmark opens: our frame with no UI (so rendering is not measured), and
+// the PeerJS equivalent.
+import { importmapTag, p2pFrameTag } from "../../dist/server/index.js"
+
+const RECORDER = `
+  window.__bench = { connectedAt: undefined, lastConnectedAt: undefined, count: 0, bytes: 0, lastAt: 0, latencies: [] }
+  document.addEventListener("p2p:connected", () => {
+    window.__bench.connectedAt ??= Date.now()
+    window.__bench.lastConnectedAt = Date.now()
+  })
+  document.addEventListener("p2p:message", (event) => {
+    const message = event.detail.message
+    if (message.type !== "Data") return
+    const bench = window.__bench
+    bench.count += 1
+    bench.bytes += message.data.length
+    bench.lastAt = Date.now()
+    if (message.data.startsWith("ts=")) bench.latencies.push(Date.now() - Number(message.data.slice(3, message.data.indexOf(" "))))
+  })
+`
+
+/** A page holding one `<p2p-frame>`, recording when it connected and what Data it received. */
+export function p2pPage({ secret, room, peer, config }) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${peer}</title>
+${importmapTag()}
+<script>${RECORDER}</script>
+<script type="module">import "p2p-streams-channel/frame"</script>
+</head><body>${p2pFrameTag({ secret, sessionId: room, peerId: peer, config })}</body></html>`
+}
+
+/** The PeerJS star: the host accepts data connections; a client connects to the host. */
+export function peerjsPage({ port, id, hostId }) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${id}</title>
+<script src="/peerjs.min.js"></script>
+<script>
+  window.__bench = { connectedAt: undefined, count: 0 }
+  const peer = new Peer(${JSON.stringify(id)}, { host: "127.0.0.1", port: ${port}, path: "/", key: "peerjs", config: { iceServers: [] } })
+  ${hostId
+    ? `peer.on("open", () => {
+    const connection = peer.connect(${JSON.stringify(hostId)}, { reliable: true })
+    connection.on("open", () => (window.__bench.connectedAt ??= Date.now()))
+  })`
+    : `peer.on("open", () => (window.__bench.connectedAt ??= Date.now()))
+  peer.on("connection", (connection) => connection.on("data", () => window.__bench.count++))`}
+</script></head><body></body></html>`
+}
