@@ -1,0 +1,26 @@
+import { spawnSync } from "node:child_process"
+import { describe, expect, it } from "vitest"
+
+// The benchmarks are not run by `npm test`; this only checks that each starts and prints its tables.
+function bench(script: string): string {
+  const result = spawnSync(process.execPath, [`bench/${script}`, "--smoke"], { encoding: "utf8", timeout: 180_000 })
+  expect(result.status, result.stderr).toBe(0)
+  return result.stdout
+}
+
+describe("benchmarks (smoke)", () => {
+  it("bench:signaling starts the servers and prints its tables", () => {
+    const output = spawnSync(process.execPath, ["bench/signaling.mjs", "--smoke", "--only", "p2p,ws"], { encoding: "utf8", timeout: 180_000 }).stdout
+    expect(output).toMatch(/Idle memory per subscribed connection/)
+    expect(output).toMatch(/\| p2p-streams-channel +\| [\d,]+ +\| 1\.00× +\|/)
+    expect(output).toMatch(/plain ws relay \(floor\)/)
+    expect(output).toMatch(/SessionJoin → SessionReady/)
+  }, 200_000)
+
+  it("bench:browser builds both stars and prints its tables", () => {
+    const output = bench("browser.mjs")
+    expect(output).toMatch(/Time to connected, 1 host \+ N clients/)
+    expect(output).toMatch(/raw RTCDataChannel, page → page/)
+    expect(output).toMatch(/\| tab closed +\| \d+/)
+  }, 200_000)
+})
