@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, then docs/benchmarks.md and docs/benchmarks.svg with the results,
-// the machine, the versions, the date and the command.
+// the machine, the versions, the date and the command. Raw results stay in bench/results/;
+// `node bench/run.mjs --report-only` rewrites the page from them without measuring again.
 import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { barChart } from "./lib/chart.mjs"
 import { machine } from "./lib/machine.mjs"
+import { verdicts } from "./lib/verdicts.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const results = `${root}bench/results`
@@ -22,11 +24,17 @@ function run(script, json) {
   })
 }
 
-const signalingTables = await run("signaling.mjs", `${results}/signaling.json`)
-const browserTables = await run("browser.mjs", `${results}/browser.json`)
+const reportOnly = process.argv.includes("--report-only")
+if (!reportOnly) {
+  writeFileSync(`${results}/machine.json`, JSON.stringify(machine(), null, 2))
+  writeFileSync(`${results}/signaling.txt`, await run("signaling.mjs", `${results}/signaling.json`))
+  writeFileSync(`${results}/browser.txt`, await run("browser.mjs", `${results}/browser.json`))
+}
+const signalingTables = readFileSync(`${results}/signaling.txt`, "utf8")
+const browserTables = readFileSync(`${results}/browser.txt`, "utf8")
 const signaling = JSON.parse(readFileSync(`${results}/signaling.json`, "utf8"))
 const browser = JSON.parse(readFileSync(`${results}/browser.json`, "utf8"))
-const info = machine()
+const info = JSON.parse(readFileSync(`${results}/machine.json`, "utf8"))
 
 const servers = Object.entries(signaling.servers)
 const biggest = signaling.counts.at(-1)
@@ -90,10 +98,12 @@ channel with no library: the physical limit here.
 
 ${browserTables}
 
+## Against the targets
+
+${verdicts(signaling)}
+
 ## Reading these numbers
 
-- Targets from the benchmark issue: relay ≥ 0.7× the plain \`ws\` relay, ≥ 1× peerjs-server,
-  ≥ 30× Rails ActionCable; ≤ 10 KB per idle connection. The tables above say where each stands.
 - The hard \`ulimit -n\` here is 20,000 per process, so the largest idle run is 19,000 connections
   (the load generator holds the other end of each).
 - A two-core machine runs Chromium's pages, the signaling server and the test harness together; the

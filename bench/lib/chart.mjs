@@ -14,7 +14,7 @@ export function barChart(panels, { width = 760 } = {}) {
     y += 26
     const max = Math.max(...panel.bars.map((bar) => bar.value || 0)) || 1
     for (const bar of panel.bars) {
-      const length = ((width - labelWidth - 110) * (bar.value || 0)) / max
+      const length = ((width - labelWidth - 150) * (bar.value || 0)) / max
       parts.push(`<text x="${labelWidth - 8}" y="${y + 15}" font-size="13" text-anchor="end">${escape(bar.label)}</text>`)
       parts.push(`<rect x="${labelWidth}" y="${y + 2}" width="${length.toFixed(1)}" height="${barHeight - 6}" rx="3" fill="${bar.ours ? "#3656d6" : "#a3acc2"}"/>`)
       parts.push(`<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + 15}" font-size="12">${escape(bar.text ?? `${Math.round(bar.value).toLocaleString("en-US")} ${panel.unit}`)}</text>`)

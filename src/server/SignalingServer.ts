@@ -53,7 +53,7 @@ export class SignalingServer {
       noServer: true,
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false,
-      // Frames are parsed as JSON right away; invalid UTF-8 becomes U+FFFD and fails or passes as any text would.
+      // Frames are parsed as JSON right away; invalid UTF-8 turns into U+FFFD, which JSON parsing then judges.
       skipUTF8Validation: true,
       handleProtocols: (protocols) => (protocols.has(CABLE_PROTOCOL) ? CABLE_PROTOCOL : false),
     })
@@ -61,7 +61,7 @@ export class SignalingServer {
     this.ticker = setInterval(() => this.tick(), this.options.pingIntervalMs)
     this.ticker.unref()
     if (this.options.allowOpenJoins) {
-      logger.warn("OPEN JOINS: any peer may join any session without a token. Development only; never expose this server.")
+      logger.warn("OPEN JOINS - every peer may join every session without a token. Development only; never expose this server.")
     }
   }
 
