@@ -123,6 +123,7 @@ describe("bad input is refused with a reason and harms nothing else", () => {
     const client = await connect()
     client.send({ command: "message", identifier: "x", data: "y".repeat(10_000) })
     expect((await client.closed()).code).toBe(1009)
+    expect(await metric(t, "payload_too_large")).toBe(1)
   })
 
   it("a flood is rate limited, then disconnected with reason rate_limited", async () => {

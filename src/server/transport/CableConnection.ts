@@ -60,7 +60,12 @@ export class CableConnection {
     socket.on("message", (data, isBinary) => this.received(data.toString(), isBinary))
     socket.on("pong", () => (this.lastSeenAt = Date.now()))
     socket.on("close", () => this.socketClosed())
-    socket.on("error", () => socket.terminate())
+    // ws reports frames it refused itself (too large, broken framing) as errors, then closes the socket.
+    socket.on("error", (error: Error & { code?: string }) => {
+      const reason = error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? "payload_too_large" : "malformed_frame"
+      this.delegate.refused(this, new ProtocolError(reason, error.message))
+      socket.terminate()
+    })
     this.send({ type: "welcome" })
   }
 
