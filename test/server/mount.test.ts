@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import express from "express"
+import Fastify from "fastify"
 import { afterEach, describe, expect, it } from "vitest"
 import { SignalingServer, silentLogger } from "../../src/server/index.js"
 import { RawCableClient } from "../helpers/RawCableClient.js"
@@ -46,5 +47,25 @@ describe("mounting into an existing Node HTTP server", () => {
     expect(await client.next((f) => f.type === "welcome")).toEqual({ type: "welcome" })
     await signaling.close()
     expect(await client.next((f) => f.type === "disconnect")).toMatchObject({ reason: "server_restart", reconnect: true })
+  })
+
+  it("works with Fastify: attach to fastify.server, /healthz through a hijacked reply", async () => {
+    signaling = new SignalingServer({ secret: "mount-secret-0123456789", logger: silentLogger })
+    const app = Fastify()
+    app.get("/", async () => "fastify page")
+    app.get("/healthz", (request, reply) => {
+      reply.hijack()
+      signaling!.handleHttp(request.raw, reply.raw)
+    })
+    await app.listen({ port: 0, host: "127.0.0.1" })
+    signaling.attach(app.server)
+    const { port } = app.server.address() as AddressInfo
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("fastify page")
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toMatchObject({ status: "ok" })
+    const client = await RawCableClient.connect(`ws://127.0.0.1:${port}/cable`)
+    expect(await client.next((f) => f.type === "welcome")).toEqual({ type: "welcome" })
+    client.close()
+    await signaling.close()
+    await app.close()
   })
 })
