@@ -40,7 +40,7 @@ export class HostRole implements PeerLinkDelegate {
   }
 
   send(data: unknown): boolean {
-    this.relay({ type: "Data", senderId: this.context.peerId, data })
+    this.broadcast({ type: "Data", senderId: this.context.peerId, data })
     return true
   }
 
@@ -71,7 +71,7 @@ export class HostRole implements PeerLinkDelegate {
 
   linkMessage(link: PeerLink, message: ChannelMessage): void {
     // Clients only send data; the host stamps who sent it.
-    if (message.type === "Data") this.relay({ type: "Data", senderId: link.remotePeerId, data: message.data })
+    if (message.type === "Data") this.broadcast({ type: "Data", senderId: link.remotePeerId, data: message.data })
   }
 
   linkEnded(link: PeerLink, reason: LinkEndReason): void {
@@ -92,14 +92,14 @@ export class HostRole implements PeerLinkDelegate {
 
   linkRestored(): void {}
 
-  private relay(message: DataMessage): void {
-    this.context.deliver(message)
-    for (const link of this.links.values()) link.send(message)
+  private broadcastStates(): void {
+    this.broadcast({ type: "Data.Connection.State", data: this.peerStates })
   }
 
-  private broadcastStates(): void {
-    const message: ConnectionStateMessage = { type: "Data.Connection.State", data: this.peerStates }
+  /** Shows a message here and sends it on every link, encoded once. */
+  private broadcast(message: DataMessage | ConnectionStateMessage): void {
     this.context.deliver(message)
-    for (const link of this.links.values()) link.send(message)
+    const text = JSON.stringify(message)
+    for (const link of this.links.values()) link.sendText(text)
   }
 }

@@ -125,9 +125,13 @@ export class PeerLink {
    * that drains as the buffer does; false when the channel is not open or the outbox is full.
    */
   send(message: ChannelMessage): boolean {
+    return this.sendText(JSON.stringify(message))
+  }
+
+  /** Sends a message already encoded (the host encodes a relayed message once for every link). */
+  sendText(text: string): boolean {
     const channel = this.channel
     if (this.state !== "open" || channel?.readyState !== "open") return false
-    const text = JSON.stringify(message)
     if (this.outbox.length > 0 || channel.bufferedAmount > HIGH_WATER) {
       if (this.outboxBytes + text.length > OUTBOX_LIMIT) return false
       this.outbox.push(text)
