@@ -3,8 +3,8 @@ import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
 import { signJoinToken } from "./JoinToken.js"
 
 export interface P2pFrameTagOptions {
-  /** The server's join-token secret. */
-  secret: string
+  /** The server's join-token secret; `undefined` renders no token (only for a server with open joins). */
+  secret: string | undefined
   sessionId: string
   peerId: string
   /** `ice_servers`, `heartbeat {interval_mls, idle_timeout_mls}`, `keepCableConnection`. */
@@ -26,8 +26,8 @@ export function p2pFrameTag(options: P2pFrameTagOptions): string {
   if (typeof sessionId !== "string" || !ID_PATTERN.test(sessionId) || typeof peerId !== "string" || !ID_PATTERN.test(peerId)) {
     throw new TypeError("p2pFrameTag: session and peer ids must be 1-128 characters of [A-Za-z0-9_.:@-]")
   }
-  const token = signJoinToken(secret, { sessionId, peerId, expiresAt: Date.now() + expiresInMs })
-  const attributes: Array<[string, string]> = [["session-id", sessionId], ["peer-id", peerId], ["token", token]]
+  const attributes: Array<[string, string]> = [["session-id", sessionId], ["peer-id", peerId]]
+  if (secret !== undefined) attributes.push(["token", signJoinToken(secret, { sessionId, peerId, expiresAt: Date.now() + expiresInMs })])
   if (config) attributes.push(["config", JSON.stringify(config)])
   if (cableUrl) attributes.push(["cable-url", cableUrl])
   const rendered = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(" ")

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { P2pConfig } from "../../client/P2pConfig.js"
 import { ID_PATTERN } from "../../protocol/ChannelIdentifier.js"
-import { signJoinToken } from "../JoinToken.js"
-import { escapeAttribute } from "../p2pFrameTag.js"
+import { p2pFrameTag } from "../p2pFrameTag.js"
 import { indexPage, roomPage } from "./demoPages.js"
 
 export interface DemoOptions {
@@ -37,9 +36,8 @@ export function createDemoHandler(options: DemoOptions) {
       return true
     }
     const config = demoConfig(url.searchParams)
-    const token = options.secret ? signJoinToken(options.secret, { sessionId: room, peerId: name, expiresAt: Date.now() + 12 * 3_600_000 }) : undefined
     const frame = (content: string) =>
-      `<p2p-frame session-id="${escapeAttribute(room)}" peer-id="${escapeAttribute(name)}"${token ? ` token="${token}"` : ""} config="${escapeAttribute(JSON.stringify(config))}">${content}</p2p-frame>`
+      p2pFrameTag({ secret: options.secret, sessionId: room, peerId: name, config, expiresInMs: 12 * 3_600_000, content })
     html(response, 200, roomPage(name, frame))
     return true
   }
