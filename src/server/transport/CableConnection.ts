@@ -177,9 +177,10 @@ export class CableConnection {
   }
 
   private received(text: string, isBinary: boolean): void {
-    this.lastSeenAt = Date.now()
+    const now = Date.now()
+    this.lastSeenAt = now
     this.metrics.framesInPending += 1
-    if (!this.limiter.take()) return this.rateLimited()
+    if (!this.limiter.take(now)) return this.rateLimited()
     this.droppedInARow = 0
     if (isBinary) {
       this.delegate.refused(this, new ProtocolError("binary_not_supported", "binary frames are not part of the protocol"))

@@ -13,8 +13,7 @@ export class RateLimiter {
   }
 
   /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
-    const now = this.now()
+  take(now = this.now()): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.ratePerSecond) / 1000)
     this.refilledAt = now
     if (this.tokens < 1) return false
