@@ -2,6 +2,8 @@
 export interface P2pConfig {
   /** ICE servers for the peer connections (STUN/TURN). Default: none (host candidates only). */
   ice_servers?: RTCIceServer[]
+  /** `"relay"` sends everything through the TURN servers in `ice_servers` (hides peers' addresses). Default: `"all"`. */
+  ice_transport_policy?: RTCIceTransportPolicy
   /** Liveness over each data channel. */
   heartbeat?: {
     /** How often each side sends a heartbeat, in ms. Default: 1000. */
@@ -15,6 +17,7 @@ export interface P2pConfig {
 
 export interface ResolvedP2pConfig {
   iceServers: RTCIceServer[]
+  iceTransportPolicy: RTCIceTransportPolicy
   heartbeatIntervalMs: number
   idleTimeoutMs: number
   keepCableConnection: boolean
@@ -26,8 +29,11 @@ export function resolveP2pConfig(config: P2pConfig = {}): ResolvedP2pConfig {
   const idleTimeoutMs = config.heartbeat?.idle_timeout_mls ?? 3000
   if (!(heartbeatIntervalMs > 0)) throw new TypeError("p2p config: heartbeat.interval_mls must be a positive number")
   if (!(idleTimeoutMs > heartbeatIntervalMs)) throw new TypeError("p2p config: heartbeat.idle_timeout_mls must exceed interval_mls")
+  const iceTransportPolicy = config.ice_transport_policy ?? "all"
+  if (iceTransportPolicy !== "all" && iceTransportPolicy !== "relay") throw new TypeError('p2p config: ice_transport_policy must be "all" or "relay"')
   return {
     iceServers: config.ice_servers ?? [],
+    iceTransportPolicy,
     heartbeatIntervalMs,
     idleTimeoutMs,
     keepCableConnection: config.keepCableConnection ?? false,

@@ -122,10 +122,10 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
 
   private roleContext(RTCPeerConnection: RTCPeerConnectionConstructor | undefined): RoleContext {
     if (!RTCPeerConnection) throw new TypeError("P2pSession: no RTCPeerConnection; pass one (e.g. from node-datachannel/polyfill)")
-    const { iceServers, heartbeatIntervalMs, idleTimeoutMs } = this.config
+    const { iceServers, iceTransportPolicy, heartbeatIntervalMs, idleTimeoutMs } = this.config
     return {
       peerId: this.peerId,
-      linkOptions: { RTCPeerConnection, iceServers, heartbeatIntervalMs, idleTimeoutMs, connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3) },
+      linkOptions: { RTCPeerConnection, iceServers, iceTransportPolicy, heartbeatIntervalMs, idleTimeoutMs, connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3) },
       sendSignal: (signal) => this.signaling.send(signal),
       deliver: (message) => this.emit("message", message),
       setState: (state) => this.setState(state),

@@ -28,6 +28,7 @@ export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration
 export interface PeerLinkOptions {
   RTCPeerConnection: RTCPeerConnectionConstructor
   iceServers: RTCIceServer[]
+  iceTransportPolicy: RTCIceTransportPolicy
   heartbeatIntervalMs: number
   idleTimeoutMs: number
   /** How long negotiation may take before the link is given up. */
@@ -56,7 +57,7 @@ export class PeerLink {
     private readonly options: PeerLinkOptions,
     private readonly delegate: PeerLinkDelegate,
   ) {
-    this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers })
+    this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy })
     this.pc.onicecandidate = (event) => {
       const candidate = event.candidate
       if (!candidate || !candidate.candidate || this.state === "ended") return

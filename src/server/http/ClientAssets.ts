@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url"
 /** Where the server serves the browser modules by default. */
 export const CLIENT_ASSETS_PREFIX = "/p2p"
 
-const DIST = fileURLToPath(new URL("../../", import.meta.url))
+// The package's dist/ folder, whether this file runs from dist/server/http or from src/server/http.
+const DIST = fileURLToPath(new URL("../../../dist/", import.meta.url))
 const FOLDERS = new Set(["bundle", "browser", "client", "frame", "stimulus", "protocol", "demo"])
 const require = createRequire(import.meta.url)
 const VENDOR: Record<string, string> = {
