@@ -1,5 +1,5 @@
 // Imported by name, as an app would: the importmap points it at the one bundled module.
-import type { P2pMessage } from "p2p-streams-channel/client"
+import type { P2pError, P2pMessage } from "p2p-streams-channel/client"
 import { P2pController } from "p2p-streams-channel/stimulus"
 
 /** The demo room's chat, as a user would write it on top of P2pController. */
@@ -29,6 +29,10 @@ export default class ChatController extends P2pController {
 
   override p2pClosed(): void {
     this.showState("closed", false)
+  }
+
+  override p2pError(error: P2pError): void {
+    this.stateTarget.innerText = `${this.stateTarget.innerText} — ${error.code}: ${error.message}`
   }
 
   override p2pReceivedMessage(message: P2pMessage): void {
