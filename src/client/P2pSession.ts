@@ -91,11 +91,6 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     return this.role?.peerStates ?? {}
   }
 
-  /** True while this peer holds a signaling subscription. */
-  get holdsSignaling(): boolean {
-    return this.signaling.connected
-  }
-
   /** Joins the session. Idempotent. */
   start(): void {
     if (this.currentState !== "idle") return

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process"
-import { createServer } from "node:net"
 import { Redis } from "ioredis"
+import { freePort } from "./freePort.js"
 
 /** A real `redis-server` (Debian's package) on a free loopback port, without persistence. */
 export interface RedisProcess {
@@ -12,15 +12,6 @@ export interface RedisProcess {
   restart(): Promise<void>
   /** A client for test setup and checks; closed by {@link stop}. */
   client(): Redis
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (typeof address !== "object" || !address) throw new Error("no port")
-  return address.port
 }
 
 export async function startRedis(): Promise<RedisProcess> {

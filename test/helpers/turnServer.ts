@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { freePort } from "./redisServer.js"
+import { freePort } from "./freePort.js"
 
 /** Debian's coturn on loopback, with one long-term user, relaying to loopback peers. */
 export async function startTurn(): Promise<{ url: string; username: string; credential: string; stop(): Promise<void>; log(): string }> {

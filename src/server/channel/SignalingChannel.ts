@@ -174,7 +174,6 @@ export class SignalingChannel implements CableConnectionDelegate {
         throw new ProtocolError("session_full", `the session has ${this.options.maxPeersPerSession} peers already`)
       case "host":
         if (outcome.replacedHost) await this.resetSession(sessionId, outcome.replacedHost.peerId, outcome.replacedHost.reason)
-        subscription.isHost = true
         this.hosts.add(subscription)
         this.logger.debug(`session ${sessionId}: ${peerId} is the host`)
         return subscription.deliver({ type: "Connection", state: "SessionReady", host_peer_id: peerId, peer_id: peerId })
@@ -237,7 +236,6 @@ export class SignalingChannel implements CableConnectionDelegate {
   }
 
   private demote(subscription: Subscription): void {
-    subscription.isHost = false
     this.hosts.delete(subscription)
   }
 

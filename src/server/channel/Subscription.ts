@@ -3,8 +3,6 @@ import type { CableConnection } from "../transport/CableConnection.js"
 
 /** One peer's subscription to the signaling channel, on one connection of this node. */
 export class Subscription {
-  /** Set while this subscription holds the session's host role, so its lease is renewed. */
-  isHost = false
   private stops: Array<() => void> = []
   private active = true
   /** The start of every frame this subscription delivers, with the identifier escaped once (on first use). */
@@ -32,7 +30,6 @@ export class Subscription {
   stop(): boolean {
     for (const stop of this.stops) stop()
     this.stops = []
-    this.isHost = false
     const wasActive = this.active
     this.active = false
     return wasActive

@@ -1,5 +1,5 @@
 import type { Duplex } from "node:stream"
-import type { WebSocket } from "ws"
+import type { RawData, WebSocket } from "ws"
 import { encodeServerFrame, parseClientCommand, type ClientCommand, type ServerFrame } from "../../protocol/CableFrame.js"
 import { ProtocolError } from "../../protocol/ProtocolError.js"
 import type { Metrics } from "../Metrics.js"
@@ -57,7 +57,7 @@ export class CableConnection {
     this.limiter = new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst)
     const transport = (socket as unknown as { _socket?: Duplex })._socket
     this.transport = typeof transport?.cork === "function" ? transport : undefined
-    socket.on("message", (data, isBinary) => this.received(data.toString(), isBinary))
+    socket.on("message", (data, isBinary) => this.received(data, isBinary))
     socket.on("pong", () => (this.lastSeenAt = Date.now()))
     socket.on("close", () => this.socketClosed())
     // ws reports frames it refused itself (too large, broken framing) as errors, then closes the socket.
@@ -108,11 +108,11 @@ export class CableConnection {
 
   /**
    * Checks that the peer is still there: pings it, and drops the socket when nothing comes back
-   * within `timeoutMs`. Used when another peer reports this one unreachable. Returns false when a
-   * probe was already running.
+   * within `timeoutMs`. Used when another peer reports this one unreachable; a probe already
+   * running is not doubled.
    */
-  probe(timeoutMs: number, onDead: () => void): boolean {
-    if (this.probing || this.isClosed) return false
+  probe(timeoutMs: number, onDead: () => void): void {
+    if (this.probing || this.isClosed) return
     this.probing = true
     const sentAt = Date.now()
     this.socket.ping()
@@ -122,7 +122,6 @@ export class CableConnection {
       onDead()
       this.socket.terminate()
     }, timeoutMs).unref()
-    return true
   }
 
   /** Resolves once every frame received so far, and the close, has been handled. */
@@ -176,7 +175,7 @@ export class CableConnection {
     return true
   }
 
-  private received(text: string, isBinary: boolean): void {
+  private received(data: RawData, isBinary: boolean): void {
     const now = Date.now()
     this.lastSeenAt = now
     this.metrics.framesInPending += 1
@@ -188,7 +187,7 @@ export class CableConnection {
     }
     let command: ClientCommand
     try {
-      command = parseClientCommand(text)
+      command = parseClientCommand(data.toString())
     } catch (error) {
       return this.refuseFrame(error)
     }

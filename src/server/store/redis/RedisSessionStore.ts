@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto"
 import type { Redis } from "ioredis"
 import { ProtocolError } from "../../../protocol/ProtocolError.js"
-import type { SessionResetReason } from "../../../protocol/Signal.js"
 import type { AttachOutcome, JoinLimits, JoinOutcome, LeaseRenewal, RouteCheck, SessionSnapshot, SessionStore } from "../SessionStore.js"
 import * as Scripts from "./sessionScripts.js"
 
@@ -62,8 +61,8 @@ export class RedisSessionStore implements SessionStore {
     const [role, other] = (await this.run(Scripts.JOIN, sessionId, peerId, subscriptionId, limits.maxPeers, limits.hostLeaseMs)) as [string, string]
     if (role === "refused") return { role: "refused", reason: "session_full" }
     if (role === "client") return { role: "client", hostPeerId: other }
-    const reason: SessionResetReason = "host_stale"
-    return other ? { role: "host", replacedHost: { peerId: other, reason } } : { role: "host" }
+    // The script replaces a host only when its lease lapsed or its node is gone: a stale host.
+    return other ? { role: "host", replacedHost: { peerId: other, reason: "host_stale" } } : { role: "host" }
   }
 
   async leave(sessionId: string, peerId: string): Promise<{ hostLeft: boolean }> {
