@@ -4,13 +4,15 @@ import { parseArgs } from "node:util"
 import { createConsoleLogger, type LogLevel } from "../server/Logger.js"
 import { createDemoHandler } from "../server/demo/createDemoHandler.js"
 import { createClientAssetHandler } from "../server/http/ClientAssets.js"
+import { createRequestListener, type HttpHandler } from "../server/http/createRequestListener.js"
+import { requestPathname } from "../server/http/requestTarget.js"
 import { SignalingServer } from "../server/SignalingServer.js"
 import { CliError } from "./CliError.js"
 
 export const SERVE_HELP = `Usage: p2p-streams-channel serve [options]
 
-Starts the signaling server (ActionCable protocol) with the demo room at /, the browser
-modules at /p2p/, /healthz and /metrics.
+Starts the signaling server (ActionCable protocol) with the browser modules at /p2p/, /healthz
+and /metrics, and with --demo the demo room at /.
 
 Options:
   --port <n>               TCP port (default: $PORT or 3000)
@@ -18,7 +20,11 @@ Options:
   --secret <s>             join-token secret, 16+ characters (default: $P2P_STREAMS_CHANNEL_SECRET;
                            without either, a random one-off secret is generated and a warning logged)
   --dev                    open joins: accept subscriptions without a token (development only)
+  --demo                   serve the demo room at /; it hands a join token for any session and
+                           peer to anyone, so only on a server of demo sessions (npm start uses it)
   --allowed-origins <list> comma-separated origins allowed besides the server's own, or *
+  --strict-origins         allow only --allowed-origins (and clients that send no Origin), not
+                           pages whose host matches the request's Host header (DNS rebinding)
   --path <path>            WebSocket endpoint path (default: /cable)
   --redis <url>            keep sessions in Redis (redis://host:6379) so several nodes share them
                            (default: $P2P_STREAMS_CHANNEL_REDIS_URL, else in memory)
@@ -37,7 +43,9 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
       host: { type: "string", default: "127.0.0.1" },
       secret: { type: "string" },
       dev: { type: "boolean", default: false },
+      demo: { type: "boolean", default: false },
       "allowed-origins": { type: "string" },
+      "strict-origins": { type: "boolean", default: false },
       path: { type: "string", default: "/cable" },
       redis: { type: "string" },
       "max-peers": { type: "string" },
@@ -62,14 +70,15 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     redis: values.redis ?? (env.P2P_STREAMS_CHANNEL_REDIS_URL || undefined),
     path: values.path,
     allowedOrigins: values["allowed-origins"]?.split(",").map((origin) => origin.trim()).filter(Boolean),
+    allowSameOriginAsHost: !values["strict-origins"],
     maxPeersPerSession: values["max-peers"] === undefined ? undefined : Number(values["max-peers"]),
     logger,
   })
-  const handlers = [signaling.handleHttp, createClientAssetHandler(), createDemoHandler({ secret })]
-  const http = createServer((request, response) => {
-    if (handlers.some((handle) => handle(request, response))) return
-    response.writeHead(404, { "content-type": "text/plain" }).end("not found\n")
-  })
+  if (values.demo && secret && (values.secret || env.P2P_STREAMS_CHANNEL_SECRET)) {
+    logger.warn("DEMO ROOM ON - /room_chat hands a join token for ANY session and peer to anyone who asks. Never use --demo on a server that also serves an app's real sessions.")
+  }
+  const demo = values.demo ? createDemoHandler({ secret }) : serverInfoHandler(values.path)
+  const http = createServer(createRequestListener([signaling.handleHttp, createClientAssetHandler(), demo], logger))
   signaling.attach(http, { rejectOtherUpgrades: true })
   await new Promise<void>((resolve, reject) => {
     http.once("error", (error) => reject(new CliError(`cannot listen on ${values.host}:${port}: ${error.message}`)))
@@ -78,7 +87,8 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   const address = http.address()
   const bound = typeof address === "object" && address ? address.port : port
   const base = `http://${values.host}:${bound}`
-  logger.info(`p2p-streams-channel ready at ${base} (demo room ${base}/, cable ws://${values.host}:${bound}${values.path}, backend ${signaling.options.backendName}, node ${signaling.options.nodeId})`)
+  const demoNote = values.demo ? `demo room ${base}/` : "demo room off"
+  logger.info(`p2p-streams-channel ready at ${base} (${demoNote}, cable ws://${values.host}:${bound}${values.path}, backend ${signaling.options.backendName}, node ${signaling.options.nodeId})`)
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping; clients are told to reconnect`)
     signaling.close().then(() => {
@@ -88,4 +98,15 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   }
   process.once("SIGINT", () => stop("SIGINT"))
   process.once("SIGTERM", () => stop("SIGTERM"))
+}
+
+/** What `/` says when the demo room is off. */
+function serverInfoHandler(cablePath: string): HttpHandler {
+  return (request, response) => {
+    if (request.method !== "GET" || requestPathname(request.url) !== "/") return false
+    response
+      .writeHead(200, { "content-type": "text/plain; charset=utf-8" })
+      .end(`p2p-streams-channel signaling server: WebSocket endpoint ${cablePath}, /healthz, /metrics.\nThe demo room is off (start with --demo to serve it).\n`)
+    return true
+  }
 }

@@ -5,7 +5,7 @@ import { ProtocolError } from "./ProtocolError.js"
 export const CABLE_PROTOCOL = "actioncable-v1-json"
 
 /** Reasons carried by a `disconnect` frame, as ActionCable names them. */
-export type DisconnectReason = "unauthorized" | "invalid_request" | "server_restart" | "remote" | "rate_limited"
+export type DisconnectReason = "unauthorized" | "invalid_request" | "server_restart" | "remote" | "rate_limited" | "no_subscription"
 
 /** Commands a client sends, parsed. `data` is still the raw JSON string ActionCable puts there. */
 export type ClientCommand =
@@ -13,18 +13,17 @@ export type ClientCommand =
   | { command: "unsubscribe"; identifier: string }
   | { command: "message"; identifier: string; data: string }
 
-/** Frames the server sends. Field names and values are those of Rails ActionCable. */
+/**
+ * Frames the server sends. Field names and values are those of Rails ActionCable, and nothing
+ * else: the official client throws on a frame of unknown `type` that has no `identifier`.
+ */
 export type ServerFrame =
   | { type: "welcome" }
   | { type: "ping"; message: number }
   | { type: "confirm_subscription"; identifier: string }
   | { type: "reject_subscription"; identifier: string; reason?: string }
   | { type: "disconnect"; reason: DisconnectReason; reconnect: boolean }
-  | { type: "error"; reason: string; message: string; identifier?: string }
   | { identifier: string; message: unknown }
-
-/** Longest identifier accepted; real ones are well under 1 KB. */
-export const MAX_IDENTIFIER_LENGTH = 2048
 
 /**
  * Parses one text frame from a client into a command.
@@ -33,8 +32,8 @@ export const MAX_IDENTIFIER_LENGTH = 2048
 export function parseClientCommand(text: string): ClientCommand {
   const { command, identifier, data } = parseJsonObject(text, "frame", "malformed_json", "malformed_frame")
   if (typeof command !== "string") throw new ProtocolError("malformed_frame", "frame has no \"command\" string")
-  if (typeof identifier !== "string" || identifier.length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH) {
-    throw new ProtocolError("malformed_frame", "frame has no valid \"identifier\" string")
+  if (typeof identifier !== "string" || identifier.length === 0) {
+    throw new ProtocolError("malformed_frame", "frame has no \"identifier\" string")
   }
   switch (command) {
     case "subscribe":

@@ -7,6 +7,9 @@ export const SIGNALING_CHANNEL = "P2pStreamsChannel::SignalingChannel"
 /** Session and peer ids: 1–128 characters of letters, digits and `_ - . : @`. */
 export const ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/
 
+/** Longest identifier accepted; real ones are well under 1 KB. */
+export const MAX_IDENTIFIER_LENGTH = 2048
+
 /** The parsed subscription identifier of the signaling channel. */
 export interface ChannelIdentifier {
   channel: typeof SIGNALING_CHANNEL
@@ -21,6 +24,9 @@ export interface ChannelIdentifier {
  * Throws {@link ProtocolError} with `bad_identifier` or `unknown_channel`.
  */
 export function parseChannelIdentifier(identifier: string): ChannelIdentifier {
+  if (identifier.length > MAX_IDENTIFIER_LENGTH) {
+    throw new ProtocolError("bad_identifier", `identifier is longer than ${MAX_IDENTIFIER_LENGTH} characters`)
+  }
   const { channel, session_id, peer_id, token } = parseJsonObject(identifier, "identifier", "bad_identifier", "bad_identifier")
   if (channel !== SIGNALING_CHANNEL) {
     throw new ProtocolError("unknown_channel", `unknown channel; expected "${SIGNALING_CHANNEL}"`)

@@ -24,6 +24,8 @@ export type RejectionReason =
   | "session_full"
   | "peer_replaced"
   | "liveness_timeout"
+  | "slow_consumer"
+  | "no_subscription"
   | "store_unavailable"
   | "internal_error"
 

@@ -27,7 +27,7 @@ export function signJoinToken(secret: string, claims: JoinTokenClaims): string {
 export function verifyJoinToken(secret: string, token: string | undefined, sessionId: string, peerId: string, now = Date.now()): void {
   if (token === undefined || token === "") throw new ProtocolError("missing_token", "a join token is required")
   const [version, expiryText, signature, ...rest] = token.split(".")
-  if (version !== VERSION || !expiryText || !/^\d{1,12}$/.test(expiryText) || signature === undefined || rest.length > 0) {
+  if (version !== VERSION || !expiryText || !/^(0|[1-9]\d{0,11})$/.test(expiryText) || signature === undefined || rest.length > 0) {
     throw new ProtocolError("invalid_token", "join token is malformed")
   }
   const expiry = Number(expiryText)

@@ -14,7 +14,10 @@ export class Metrics {
     const registers = [this.registry]
     new Gauge({ name: "p2p_connections", help: "Open signaling WebSocket connections", registers, collect() { this.set(sources.connections()) } })
     new Gauge({ name: "p2p_subscriptions", help: "Live channel subscriptions on this node", registers, collect() { this.set(sources.subscriptions()) } })
-    new Gauge({ name: "p2p_sessions", help: "Sessions known to the session store", registers, async collect() { this.set(await sources.sessions()) } })
+    new Gauge({ name: "p2p_sessions", help: "Sessions known to the session store", registers, async collect() {
+      // While the store is unreachable the last known count stands; /metrics itself keeps answering.
+      await sources.sessions().then((count) => this.set(count), () => {})
+    } })
     const metrics = this
     new Counter({ name: "p2p_frames_in_total", help: "WebSocket frames received", registers, collect() {
       this.inc(metrics.framesInPending)

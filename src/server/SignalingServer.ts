@@ -5,7 +5,9 @@ import { WebSocketServer, type WebSocket } from "ws"
 import { CABLE_PROTOCOL } from "../protocol/CableFrame.js"
 import { ProtocolError } from "../protocol/ProtocolError.js"
 import { SignalingChannel } from "./channel/SignalingChannel.js"
+import { createRequestListener } from "./http/createRequestListener.js"
 import { createHttpHandler } from "./http/handleHttp.js"
+import { requestPathname } from "./http/requestTarget.js"
 import { Metrics } from "./Metrics.js"
 import { resolveOptions, type ResolvedOptions, type SignalingServerOptions } from "./SignalingServerOptions.js"
 import { CableConnection, type CableConnectionDelegate } from "./transport/CableConnection.js"
@@ -75,11 +77,15 @@ export class SignalingServer {
     return { connections: this.connections.size, subscriptions: this.channel.subscriptionCount }
   }
 
+  /** What `/healthz` reports: `ok`, `store_unreachable` (the session store does not answer) or `stopping`. */
+  health(): { status: "ok" | "store_unreachable" | "stopping"; connections: number; subscriptions: number } {
+    const status = this.closing ? "stopping" : this.options.store.reachable() ? "ok" : "store_unreachable"
+    return { status, ...this.stats() }
+  }
+
   /** Starts a plain HTTP server serving the endpoint, `/healthz` and `/metrics`. Resolves with its address. */
   async listen(port = 0, host = "127.0.0.1"): Promise<AddressInfo> {
-    const server = createServer((request, response) => {
-      if (!this.handleHttp(request, response)) response.writeHead(404).end("not found\n")
-    })
+    const server = createServer(createRequestListener([this.handleHttp], this.options.logger))
     this.ownServers.add(server)
     this.attach(server, { rejectOtherUpgrades: true })
     await new Promise<void>((resolve, reject) => {
@@ -95,9 +101,15 @@ export class SignalingServer {
    */
   attach(server: Server, { rejectOtherUpgrades = false } = {}): this {
     server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const pathname = (request.url ?? "/").split("?")[0]
-      if (pathname === this.options.path) this.handleUpgrade(request, socket, head)
-      else if (rejectOtherUpgrades) refuseUpgrade(socket, 404, "not_found")
+      // A client that resets mid-upgrade must not become an unhandled 'error'.
+      socket.on("error", () => {})
+      try {
+        if (requestPathname(request.url) === this.options.path) this.handleUpgrade(request, socket, head)
+        else if (rejectOtherUpgrades) refuseUpgrade(socket, 404, "not_found")
+      } catch (error) {
+        this.options.logger.error(`upgrade failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+        refuseUpgrade(socket, 500, "internal_error")
+      }
     })
     return this
   }
@@ -106,7 +118,7 @@ export class SignalingServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.stopping) return refuseUpgrade(socket, 503, "server_restart")
     try {
-      checkUpgrade(request, this.options.allowedOrigins)
+      checkUpgrade(request, this.options)
     } catch (error) {
       const refusal = error instanceof ProtocolError ? error : new ProtocolError("internal_error", String(error))
       this.metrics.reject(refusal.code)
@@ -135,15 +147,29 @@ export class SignalingServer {
     const now = Date.now()
     for (const connection of this.connections) {
       if (!connection.heartbeat(now, this.options.livenessTimeoutMs)) {
-        this.metrics.reject("liveness_timeout")
-        this.options.logger.warn(`connection ${connection.id}: no answer for ${this.options.livenessTimeoutMs} ms; dropped`)
+        this.channel.refused(connection, new ProtocolError("liveness_timeout", `no answer for ${this.options.livenessTimeoutMs} ms; dropped`))
+      } else {
+        this.closeIfBare(connection, now)
       }
     }
-    this.channel.renewHostLeases().catch((error: unknown) => this.options.logger.error(`renewing host leases failed: ${String(error)}`))
+    this.channel.maintain().catch((error: unknown) => this.options.logger.error(`signaling maintenance failed: ${String(error)}`))
+  }
+
+  // A connection that holds no subscription serves nobody; after idleConnectionTimeoutMs it is closed.
+  private closeIfBare(connection: CableConnection, now: number): void {
+    if (this.channel.holdsSubscriptions(connection)) {
+      connection.bareSince = undefined
+      return
+    }
+    connection.bareSince ??= now
+    if (now - connection.bareSince < this.options.idleConnectionTimeoutMs) return
+    this.channel.refused(connection, new ProtocolError("no_subscription", `no subscription for ${this.options.idleConnectionTimeoutMs} ms; closed`))
+    connection.disconnect("no_subscription", false)
   }
 
   private async shutdown(): Promise<void> {
     clearInterval(this.ticker)
+    this.channel.close()
     const connections = [...this.connections]
     const closed = connections.map((connection) => new Promise<void>((resolve) => {
       connection.onClosed(resolve)

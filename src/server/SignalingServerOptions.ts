@@ -20,8 +20,22 @@ export interface SignalingServerOptions {
    * clients that send no `Origin` (non-browser). `["*"]` allows every origin. Default: `[]`.
    */
   allowedOrigins?: string[]
+  /**
+   * Also allow a page whose origin has the same host as the request's `Host` header, as Rails'
+   * `allow_same_origin_as_host` does. `Host` is chosen by the client, so behind DNS rebinding any
+   * site can match it; set false to allow only `allowedOrigins` (and clients with no `Origin`).
+   * Default: true.
+   */
+  allowSameOriginAsHost?: boolean
   /** Largest accepted WebSocket message, in bytes; larger ones close the socket with 1009. Default: 65536. */
   maxPayload?: number
+  /**
+   * Bytes that may wait to be sent to one connection. A client that stops reading lets them pile
+   * up; past this bound its connection is dropped (`slow_consumer`). Default: 1048576 (1 MiB).
+   */
+  maxBufferedBytes?: number
+  /** A connection that holds no subscription for this long (from its opening, or since its last one ended) is closed. Default: 10000. */
+  idleConnectionTimeoutMs?: number
   /** Per-connection rate limit: sustained frames per second. Default: 100. */
   rateLimitPerSecond?: number
   /** Per-connection rate limit: burst size in frames. Default: 200. */
@@ -87,7 +101,10 @@ export function resolveOptions(options: SignalingServerOptions): ResolvedOptions
     allowOpenJoins,
     path,
     allowedOrigins: (options.allowedOrigins ?? []).map(normaliseOrigin),
+    allowSameOriginAsHost: options.allowSameOriginAsHost ?? true,
     maxPayload: positive("maxPayload", options.maxPayload, 65_536),
+    maxBufferedBytes: positive("maxBufferedBytes", options.maxBufferedBytes, 1_048_576),
+    idleConnectionTimeoutMs: positive("idleConnectionTimeoutMs", options.idleConnectionTimeoutMs, 10_000),
     rateLimitPerSecond: positive("rateLimitPerSecond", options.rateLimitPerSecond, 100),
     rateLimitBurst: positive("rateLimitBurst", options.rateLimitBurst, 200),
     maxSubscriptionsPerConnection: positive("maxSubscriptionsPerConnection", options.maxSubscriptionsPerConnection, 16),

@@ -20,8 +20,8 @@ describe("several signaling nodes on Redis, in real Chromium", () => {
 
   beforeAll(async () => {
     redis = await startRedis()
-    nodeA = await startServe(["--redis", redis.url], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
-    nodeB = await startServe(["--redis", redis.url], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
+    nodeA = await startServe(["--demo", "--redis", redis.url], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
+    nodeB = await startServe(["--demo", "--redis", redis.url], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
     balancer = await startLoadBalancer([Number(new URL(nodeA.baseUrl).port), Number(new URL(nodeB.baseUrl).port)])
     browser = await launchChromium()
     viaBalancer = await newContext(browser, `http://127.0.0.1:${balancer.port}`)

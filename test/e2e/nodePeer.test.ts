@@ -29,7 +29,7 @@ describe("the same core in Node (node-datachannel) talking to Chromium", () => {
   let browser: Browser
   let context: BrowserContext
   beforeAll(async () => {
-    serve = await startServe([], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
+    serve = await startServe(["--demo"], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
     browser = await launchChromium()
     context = await newContext(browser, serve.baseUrl)
   })

@@ -23,7 +23,7 @@ describe("the signaling server restarting mid-session", () => {
     await say(alice, "while the server is down")
     await everyoneSees(pages, "alice: while the server is down")
 
-    fixture.serve = await startServe(["--port", port], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
+    fixture.serve = await startServe(["--demo", "--port", port], { P2P_STREAMS_CHANNEL_SECRET: SECRET })
     await expect.poll(async () => (await healthz(fixture.serve)).subscriptions, { timeout: 15_000 }).toBe(1)
 
     const dave = await joinDemo(context, "dave", QUERY)

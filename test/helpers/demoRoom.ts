@@ -7,7 +7,7 @@ import { startServe, type ServeProcess } from "./cli.js"
 export function useDemoServer(secret: string): { serve: ServeProcess; browser: Browser } {
   const fixture = {} as { serve: ServeProcess; browser: Browser }
   beforeAll(async () => {
-    fixture.serve = await startServe([], { P2P_STREAMS_CHANNEL_SECRET: secret })
+    fixture.serve = await startServe(["--demo"], { P2P_STREAMS_CHANNEL_SECRET: secret })
     fixture.browser = await launchChromium()
   })
   afterAll(async () => {

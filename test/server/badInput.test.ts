@@ -42,26 +42,27 @@ describe("bad input is refused with a reason and harms nothing else", () => {
     await t.close()
   })
 
-  it("malformed JSON gets an error frame; the connection stays usable", async () => {
+  it("malformed JSON is counted and not answered (as Rails does); the connection stays usable", async () => {
     const client = await connect()
     client.send("{not json")
-    expect(await client.next((f) => f.type === "error")).toMatchObject({ reason: "malformed_json" })
     const id = t.identifier("r", "p")
     client.subscribe(id)
     expect(await client.next((f) => f.identifier === id)).toMatchObject({ type: "confirm_subscription" })
     expect(await metric(t, "malformed_json")).toBe(1)
+    expect(client.frames.filter((f) => f.type !== "ping")).toEqual([])
   })
 
-  it("frames that are not commands get malformed_frame or unknown_command", async () => {
+  it("frames that are not commands are counted as malformed_frame or unknown_command; only a named identifier hears back", async () => {
     const client = await connect()
     client.send("[1,2,3]")
-    expect(await client.next((f) => f.type === "error")).toMatchObject({ reason: "malformed_frame" })
     client.send({ command: "subscribe" })
-    expect(await client.next((f) => f.type === "error")).toMatchObject({ reason: "malformed_frame" })
     client.send({ command: "explode", identifier: "{}" })
-    expect(await client.next((f) => f.type === "error")).toMatchObject({ reason: "unknown_command" })
-    client.send({ command: "message", identifier: t.identifier("r", "p"), data: "{}" })
-    expect(await client.next((f) => f.type === "error")).toMatchObject({ reason: "unknown_subscription" })
+    const stranger = t.identifier("r", "p")
+    client.send({ command: "message", identifier: stranger, data: "{}" })
+    expect(await client.message(stranger, "Error")).toMatchObject({ code: "unknown_subscription" })
+    expect(await metric(t, "malformed_frame")).toBe(2)
+    expect(await metric(t, "unknown_command")).toBe(1)
+    expect(client.frames.filter((f) => f.type !== "ping")).toEqual([])
   })
 
   it("bad identifiers and unknown channels are rejected", async () => {
@@ -126,10 +127,13 @@ describe("bad input is refused with a reason and harms nothing else", () => {
     expect(await metric(t, "payload_too_large")).toBe(1)
   })
 
-  it("a flood is rate limited, then disconnected with reason rate_limited", async () => {
+  it("a flood is rate limited (each subscription hears it once a second), then disconnected with reason rate_limited", async () => {
     const client = await connect()
+    const id = t.identifier("r", "flooder")
+    client.subscribe(id)
+    await client.next((f) => f.type === "confirm_subscription")
     for (let i = 0; i < 2000; i += 1) client.send("{}")
-    expect(await client.next((f) => f.type === "error" && f.reason === "rate_limited")).toBeTruthy()
+    expect(await client.message(id, "Error")).toMatchObject({ code: "rate_limited" })
     expect(await client.next((f) => f.type === "disconnect")).toEqual({ type: "disconnect", reason: "rate_limited", reconnect: false })
     expect((await client.closed()).code).toBe(1008)
     expect(await metric(t, "rate_limited")).toBeGreaterThan(40)

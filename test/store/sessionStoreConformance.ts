@@ -79,21 +79,53 @@ export function describeSessionStore(name: string, create: (options: { sessionTt
       await store.attach("s", "b", "sub-b")
       await store.join("s", "a", "sub-a", LIMITS)
       await store.join("s", "b", "sub-b", LIMITS)
-      expect(await store.reportClient("s", "b", "a", true)).toBe(false)
-      expect(await store.reportClient("s", "a", "b", true)).toBe(true)
+      expect(await store.reportClient("s", "b", "a", true)).toBe("not_host")
+      expect(await store.reportClient("s", "a", "b", true)).toBe("ok")
       await store.detach("s", "b", "sub-b")
       expect((await store.get("s"))?.members.get("b")).toEqual({ connected: true })
       await store.reportClient("s", "a", "b", false)
       expect((await store.get("s"))?.members.has("b")).toBe(false)
     })
 
-    it("drops a detached client that never connected", async () => {
-      await store.attach("s", "a", "sub-a")
-      await store.attach("s", "b", "sub-b")
+    it("a detached client that never connected no longer counts, cannot be signalled, and may still be reported connected", async () => {
+      for (const p of ["a", "b", "c", "d"]) await store.attach("s", p, `sub-${p}`)
       await store.join("s", "a", "sub-a", LIMITS)
       await store.join("s", "b", "sub-b", LIMITS)
+      await store.join("s", "c", "sub-c", LIMITS)
       await store.detach("s", "b", "sub-b")
+      expect(await store.route("s", "a", "b")).toBe("peer_not_found")
+      expect(await store.join("s", "d", "sub-d", LIMITS)).toEqual({ role: "client", hostPeerId: "a" })
       expect((await store.get("s"))?.members.has("b")).toBe(false)
+      // Its link opened as it left signaling: the host's report arrives after the detach.
+      await store.attach("s", "e", "sub-e")
+      await store.join("s", "e", "sub-e", { ...LIMITS, maxPeers: 5 })
+      await store.detach("s", "e", "sub-e")
+      expect(await store.reportClient("s", "a", "e", true)).toBe("ok")
+      expect((await store.get("s"))?.members.get("e")).toEqual({ connected: true })
+    })
+
+    it("a host cannot report made-up members connected", async () => {
+      await store.attach("s", "a", "sub-a")
+      await store.join("s", "a", "sub-a", LIMITS)
+      for (const ghost of ["g1", "g2", "g3"]) expect(await store.reportClient("s", "a", ghost, true)).toBe("not_member")
+      expect([...(await store.get("s"))!.members.keys()]).toEqual(["a"])
+      await store.attach("s", "b", "sub-b")
+      expect(await store.join("s", "b", "sub-b", LIMITS)).toEqual({ role: "client", hostPeerId: "a" })
+    })
+
+    it("restore re-registers what a store lost, and never overrides what happened meanwhile", async () => {
+      expect(await store.restore("s", "a", "sub-a", { role: "host", leaseMs: 10_000, clients: ["b", "c"] })).toBe("ok")
+      expect(await store.restore("s", "d", "sub-d", { role: "member" })).toBe("ok")
+      expect(await store.restore("s", "e", "sub-e", { role: "attached" })).toBe("ok")
+      const snapshot = await store.get("s")
+      expect(snapshot?.hostPeerId).toBe("a")
+      expect(Object.fromEntries(snapshot!.members)).toEqual({ a: { connected: true }, b: { connected: true }, c: { connected: true }, d: { connected: false } })
+      expect(Object.fromEntries(snapshot!.attached)).toEqual({ a: "sub-a", d: "sub-d", e: "sub-e" })
+      expect(await store.route("s", "a", "d")).toBe("ok")
+      expect(await store.restore("s", "a", "sub-a", { role: "host", leaseMs: 10_000, clients: [] })).toBe("ok")
+      await store.attach("s", "d", "sub-d2")
+      expect(await store.restore("s", "d", "sub-d", { role: "member" })).toBe("displaced")
+      expect(await store.restore("s", "z", "sub-z", { role: "host", leaseMs: 10_000, clients: [] })).toBe("lost")
     })
 
     it("routes signals only between the host and a joined, attached client", async () => {

@@ -5,10 +5,12 @@ import { parsePeerSignal, type PeerSignal, type ServerSignal, type SessionResetR
 import { verifyJoinToken } from "../JoinToken.js"
 import type { Logger } from "../Logger.js"
 import type { Metrics } from "../Metrics.js"
+import { RefusalLog } from "../RefusalLog.js"
 import type { ResolvedOptions } from "../SignalingServerOptions.js"
 import { peerStream, sessionStream, type Broker, type BrokerEnvelope } from "../store/Broker.js"
-import type { AttachOutcome, SessionStore } from "../store/SessionStore.js"
+import type { AttachOutcome, RestoreClaim, SessionStore } from "../store/SessionStore.js"
 import type { CableConnection, CableConnectionDelegate } from "../transport/CableConnection.js"
+import { StoreHealth } from "./StoreHealth.js"
 import { Subscription } from "./Subscription.js"
 
 type ChannelOptions = Pick<
@@ -23,6 +25,11 @@ type ChannelOptions = Pick<
 export class SignalingChannel implements CableConnectionDelegate {
   private readonly byConnection = new Map<CableConnection, Map<string, Subscription>>()
   private readonly hosts = new Set<Subscription>()
+  // Subscriptions that ended while the store was unreachable: released once it answers again.
+  private readonly unreleased = new Set<Subscription>()
+  private readonly refusals: RefusalLog
+  private readonly storeHealth: StoreHealth
+  private readonly stopRecovery: () => void
   private sequence = 0
   private count = 0
 
@@ -32,10 +39,19 @@ export class SignalingChannel implements CableConnectionDelegate {
     private readonly broker: Broker,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.refusals = new RefusalLog(logger)
+    this.storeHealth = new StoreHealth(logger)
+    this.stopRecovery = store.onRecovered(() => void this.restoreAll())
+  }
 
   get subscriptionCount(): number {
     return this.count
+  }
+
+  /** Whether a connection holds any subscription. */
+  holdsSubscriptions(connection: CableConnection): boolean {
+    return (this.byConnection.get(connection)?.size ?? 0) > 0
   }
 
   async command(connection: CableConnection, command: ClientCommand): Promise<void> {
@@ -51,27 +67,39 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   refused(connection: CableConnection, error: ProtocolError, options?: { quiet: boolean }): void {
     this.metrics.reject(error.code)
-    if (!options?.quiet) this.logger.warn(`connection ${connection.id}: refused (${error.code}): ${error.message}`)
+    if (options?.quiet) return
+    this.refusals.warn(`connection ${connection.id}: refused (${error.code}): ${error.message}`)
+    // Rate limiting drops frames of every subscription on the connection: each hears of it, once a second.
+    if (error.code === "rate_limited") for (const subscription of this.byConnection.get(connection)?.values() ?? []) subscription.deliver(errorSignal(error))
   }
 
   async closed(connection: CableConnection): Promise<void> {
-    const subscriptions = this.byConnection.get(connection)
+    const subscriptions = [...(this.byConnection.get(connection)?.values() ?? [])]
     this.byConnection.delete(connection)
-    for (const subscription of subscriptions?.values() ?? []) await this.end(subscription)
+    for (const subscription of subscriptions) this.forget(subscription)
+    await Promise.all(subscriptions.map((subscription) => this.release(subscription)))
   }
 
   /**
-   * Renews the leases of the hosts whose subscriptions live on this node; re-registers them where
-   * the store forgot them (it restarted), and demotes those another peer replaced meanwhile.
+   * The periodic work, at each ping: renews the leases of the hosts this node holds (re-registering
+   * them where the store forgot them, demoting those another peer replaced), and releases what
+   * ended while the store was unreachable.
    */
-  async renewHostLeases(): Promise<void> {
+  async maintain(): Promise<void> {
+    this.refusals.flush()
+    await Promise.all([...this.unreleased].map((subscription) => this.release(subscription)))
     await Promise.all([...this.hosts].map(async (host) => {
-      const renewal = await this.store.renewHostLease(host.sessionId, host.peerId, host.id, this.options.hostLeaseMs)
+      const renewal = await this.storeHealth
+        .guard(() => this.store.renewHostLease(host.sessionId, host.peerId, host.id, this.options.hostLeaseMs))
+        .catch(() => undefined) // logged by storeHealth; tried again at the next tick
       if (renewal === "reclaimed") this.logger.info(`session ${host.sessionId}: host ${host.peerId} re-registered with the store`)
-      if (renewal !== "lost" || !this.hosts.has(host)) return
-      this.demote(host)
-      host.deliver({ type: "Connection", state: "SessionReset", host_peer_id: host.peerId, reason: "host_replaced" })
+      if (renewal === "lost" && this.hosts.has(host)) this.replaced(host)
     }))
+  }
+
+  /** Stops listening to the store. */
+  close(): void {
+    this.stopRecovery()
   }
 
   private async subscribe(connection: CableConnection, identifier: string): Promise<void> {
@@ -96,9 +124,9 @@ export class SignalingChannel implements CableConnectionDelegate {
     const { sessionId, peerId } = subscription
     let outcome: AttachOutcome
     try {
-      outcome = await this.store.attach(sessionId, peerId, subscription.id)
+      outcome = await this.storeHealth.guard(() => this.store.attach(sessionId, peerId, subscription.id))
     } catch (error) {
-      // Not subscribed after all: the client's retried `subscribe` (ActionCable re-sends it) starts afresh.
+      // Not subscribed after all, and not told: the official client re-sends `subscribe` until it is confirmed.
       this.forget(subscription)
       throw error
     }
@@ -114,20 +142,29 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   private async unsubscribe(connection: CableConnection, identifier: string): Promise<void> {
     const subscription = this.byConnection.get(connection)?.get(identifier)
-    if (!subscription) throw new ProtocolError("unknown_subscription", "not subscribed with this identifier")
-    await this.end(subscription)
+    if (!subscription) return this.notSubscribed(connection, identifier)
+    this.forget(subscription)
+    await this.release(subscription)
   }
 
   private async perform(connection: CableConnection, identifier: string, data: string): Promise<void> {
     const subscription = this.byConnection.get(connection)?.get(identifier)
-    if (!subscription) throw new ProtocolError("unknown_subscription", "not subscribed with this identifier")
+    if (!subscription) return this.notSubscribed(connection, identifier)
     try {
       await this.handle(subscription, parsePeerSignal(data))
     } catch (error) {
       const refusal = asProtocolError(error)
       this.refused(connection, refusal)
-      subscription.deliver({ type: "Connection", state: "Error", code: refusal.code, message: refusal.message })
+      subscription.deliver(errorSignal(refusal))
     }
+  }
+
+  // The error goes on the identifier the frame named: an official client that still holds that
+  // subscription hears of it, one that does not ignores it.
+  private notSubscribed(connection: CableConnection, identifier: string): void {
+    const refusal = new ProtocolError("unknown_subscription", "not subscribed with this identifier")
+    this.refused(connection, refusal)
+    connection.sendText(`{"identifier":${JSON.stringify(identifier)},"message":${JSON.stringify(errorSignal(refusal))}}`)
   }
 
   private async handle(subscription: Subscription, signal: PeerSignal): Promise<void> {
@@ -138,14 +175,15 @@ export class SignalingChannel implements CableConnectionDelegate {
         return this.join(subscription)
       case "SessionLeave": {
         this.demote(subscription)
-        const { hostLeft } = await this.store.leave(sessionId, peerId)
+        const { hostLeft } = await this.storeHealth.guard(() => this.store.leave(sessionId, peerId))
         if (hostLeft) await this.resetSession(sessionId, peerId, "host_left")
         return
       }
       case "SdpOffer":
       case "SdpAnswer":
       case "IceCandidate": {
-        const check = await this.store.route(sessionId, peerId, signal.toPeerId)
+        if (signal.toPeerId === peerId) throw new ProtocolError("bad_message", "a peer cannot signal itself")
+        const check = await this.storeHealth.guard(() => this.store.route(sessionId, peerId, signal.toPeerId))
         if (check !== "ok") throw routeRefusal(check, signal.toPeerId)
         const message: ServerSignal =
           signal.state === "IceCandidate"
@@ -155,8 +193,12 @@ export class SignalingChannel implements CableConnectionDelegate {
       }
       case "PeerConnected":
       case "PeerDisconnected": {
-        const isHost = await this.store.reportClient(sessionId, peerId, signal.clientPeerId, signal.state === "PeerConnected")
-        if (!isHost) throw new ProtocolError("not_host", "only the host reports its clients")
+        const connected = signal.state === "PeerConnected"
+        const outcome = await this.storeHealth.guard(() => this.store.reportClient(sessionId, peerId, signal.clientPeerId, connected))
+        if (outcome === "not_host") throw new ProtocolError("not_host", "only the host reports its clients")
+        if (outcome === "not_member") throw new ProtocolError("peer_not_found", `peer ${signal.clientPeerId} has not joined this session`)
+        if (connected) subscription.clients.add(signal.clientPeerId)
+        else subscription.clients.delete(signal.clientPeerId)
         return
       }
     }
@@ -164,21 +206,23 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   private async join(subscription: Subscription): Promise<void> {
     const { sessionId, peerId } = subscription
-    const outcome = await this.store.join(sessionId, peerId, subscription.id, {
-      maxPeers: this.options.maxPeersPerSession,
-      hostLeaseMs: this.options.hostLeaseMs,
-    })
+    const outcome = await this.storeHealth.guard(() =>
+      this.store.join(sessionId, peerId, subscription.id, { maxPeers: this.options.maxPeersPerSession, hostLeaseMs: this.options.hostLeaseMs }),
+    )
     this.metrics.joins.inc({ role: outcome.role })
     switch (outcome.role) {
       case "refused":
         throw new ProtocolError("session_full", `the session has ${this.options.maxPeersPerSession} peers already`)
       case "host":
         if (outcome.replacedHost) await this.resetSession(sessionId, outcome.replacedHost.peerId, outcome.replacedHost.reason)
+        if (subscription.role !== "host") subscription.clients.clear()
+        subscription.role = "host"
         this.hosts.add(subscription)
         this.logger.debug(`session ${sessionId}: ${peerId} is the host`)
         return subscription.deliver({ type: "Connection", state: "SessionReady", host_peer_id: peerId, peer_id: peerId })
       case "client": {
         this.demote(subscription)
+        subscription.role = "member"
         const ready: ServerSignal = { type: "Connection", state: "SessionReady", host_peer_id: outcome.hostPeerId, peer_id: peerId }
         subscription.deliver(ready)
         return this.broker.publish(peerStream(sessionId, outcome.hostPeerId), { kind: "deliver", message: ready })
@@ -188,7 +232,7 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   /** A peer says it lost `hostPeerId`: if that is still the host, make sure it is alive. */
   private async probeHost(sessionId: string, hostPeerId: string): Promise<void> {
-    const session = await this.store.get(sessionId)
+    const session = await this.storeHealth.guard(() => this.store.get(sessionId))
     const subscriptionId = session?.hostPeerId === hostPeerId ? session.attached.get(hostPeerId) : undefined
     if (subscriptionId) await this.broker.publish(peerStream(sessionId, hostPeerId), { kind: "probe", subscriptionId })
   }
@@ -203,13 +247,34 @@ export class SignalingChannel implements CableConnectionDelegate {
       return
     }
     if (envelope.kind === "evict") {
-      if (envelope.subscriptionId !== subscription.id) return
-      subscription.deliver({ type: "Connection", state: "Error", code: envelope.reason, message: "another subscription now speaks for this peer" })
-      this.forget(subscription)
+      if (envelope.subscriptionId === subscription.id) this.evict(subscription)
       return
     }
     if (envelope.message.state === "SessionReset") this.demote(subscription)
     subscription.deliver(envelope.message)
+  }
+
+  /**
+   * After the store was unreachable (it may have restarted empty), re-registers every subscription
+   * this node holds: attachments, memberships, hosts and the clients they reported.
+   */
+  private async restoreAll(): Promise<void> {
+    const subscriptions = [...this.byConnection.values()].flatMap((map) => [...map.values()])
+    this.logger.info(`session store reachable again: re-registering ${subscriptions.length} subscriptions`)
+    await Promise.all(subscriptions.map(async (subscription) => {
+      const claim: RestoreClaim =
+        subscription.role === "host"
+          ? { role: "host", leaseMs: this.options.hostLeaseMs, clients: [...subscription.clients] }
+          : { role: subscription.role }
+      let outcome
+      try {
+        outcome = await this.store.restore(subscription.sessionId, subscription.peerId, subscription.id, claim)
+      } catch (error) {
+        return this.logger.warn(`re-registering session ${subscription.sessionId} peer ${subscription.peerId} failed: ${String(error)}`)
+      }
+      if (outcome === "displaced") this.evict(subscription)
+      else if (outcome === "lost" && subscription.role === "host") this.replaced(subscription)
+    }))
   }
 
   private async resetSession(sessionId: string, hostPeerId: string, reason: SessionResetReason): Promise<void> {
@@ -220,11 +285,35 @@ export class SignalingChannel implements CableConnectionDelegate {
     })
   }
 
-  /** Ends a subscription in the store, resetting the session when it was the host's. */
-  private async end(subscription: Subscription): Promise<void> {
+  /**
+   * Ends a forgotten subscription in the store, resetting the session when it was the host's.
+   * When the store cannot be reached, it is kept and tried again at each {@link maintain}.
+   */
+  private async release(subscription: Subscription): Promise<void> {
+    let hostLeft: boolean
+    try {
+      ;({ hostLeft } = await this.storeHealth.guard(() => this.store.detach(subscription.sessionId, subscription.peerId, subscription.id)))
+    } catch {
+      this.unreleased.add(subscription)
+      return
+    }
+    this.unreleased.delete(subscription)
+    if (!hostLeft) return
+    await this.resetSession(subscription.sessionId, subscription.peerId, "host_left").catch((error: unknown) =>
+      this.logger.warn(`session ${subscription.sessionId}: could not announce that its host left: ${String(error)}`),
+    )
+  }
+
+  /** Another subscription speaks for this peer now: this one hears so and ends on this node. */
+  private evict(subscription: Subscription): void {
+    subscription.deliver({ type: "Connection", state: "Error", code: "peer_replaced", message: "another subscription now speaks for this peer" })
     this.forget(subscription)
-    const { hostLeft } = await this.store.detach(subscription.sessionId, subscription.peerId, subscription.id)
-    if (hostLeft) await this.resetSession(subscription.sessionId, subscription.peerId, "host_left")
+  }
+
+  /** Another peer became host while this one thought it was: it alone hears so, and should join again. */
+  private replaced(host: Subscription): void {
+    this.demote(host)
+    host.deliver({ type: "Connection", state: "SessionReset", host_peer_id: host.peerId, reason: "host_replaced" })
   }
 
   /** Drops a subscription from this node (listeners, maps, counters); idempotent. */
@@ -237,6 +326,8 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   private demote(subscription: Subscription): void {
     this.hosts.delete(subscription)
+    subscription.role = "attached"
+    subscription.clients.clear()
   }
 
   private subscriptionsOf(connection: CableConnection): Map<string, Subscription> {
@@ -244,6 +335,10 @@ export class SignalingChannel implements CableConnectionDelegate {
     if (!subscriptions) this.byConnection.set(connection, (subscriptions = new Map()))
     return subscriptions
   }
+}
+
+function errorSignal(refusal: ProtocolError): ServerSignal {
+  return { type: "Connection", state: "Error", code: refusal.code, message: refusal.message }
 }
 
 function asProtocolError(error: unknown): ProtocolError {

@@ -1,8 +1,14 @@
 import type { ServerSignal } from "../../protocol/Signal.js"
 import type { CableConnection } from "../transport/CableConnection.js"
 
+/** Where a subscription stands in its session, as far as this node knows. */
+export type SubscriptionRole = "attached" | "member" | "host"
+
 /** One peer's subscription to the signaling channel, on one connection of this node. */
 export class Subscription {
+  role: SubscriptionRole = "attached"
+  /** For a host: the clients it reported connected, re-registered if the store loses them. */
+  readonly clients = new Set<string>()
   private stops: Array<() => void> = []
   private active = true
   /** The start of every frame this subscription delivers, with the identifier escaped once (on first use). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { P2pConfig } from "../../client/P2pConfig.js"
 import { ID_PATTERN } from "../../protocol/ChannelIdentifier.js"
+import { parseRequestTarget } from "../http/requestTarget.js"
 import { p2pFrameTag } from "../p2pFrameTag.js"
 import { indexPage, roomPage } from "./demoPages.js"
 
@@ -13,13 +14,16 @@ export interface DemoOptions {
 
 /**
  * The demo room, as the seed's dummy app: `/` asks for a name, `/room_chat?name=…` is the chat.
+ * It hands a join token for any session and peer to anyone who asks: serve it only from a server
+ * whose sessions are all demo sessions (`serve --demo`), never beside an app's real ones.
  * Optional query parameters: `room`, `keep=1` (keepCableConnection), `interval_mls`, `idle_timeout_mls`.
  */
 export function createDemoHandler(options: DemoOptions) {
   const defaultRoom = options.defaultRoom ?? "chat"
   return function handleDemo(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== "GET") return false
-    const url = new URL(request.url ?? "/", "http://demo.invalid")
+    const url = parseRequestTarget(request.url)
+    if (!url) return false
     if (url.pathname === "/favicon.ico") {
       response.writeHead(204).end()
       return true
@@ -29,13 +33,13 @@ export function createDemoHandler(options: DemoOptions) {
       return true
     }
     if (url.pathname !== "/room_chat") return false
-    const name = url.searchParams.get("name")?.trim() ?? ""
-    const room = url.searchParams.get("room")?.trim() || defaultRoom
+    const name = url.query.get("name")?.trim() ?? ""
+    const room = url.query.get("room")?.trim() || defaultRoom
     if (!ID_PATTERN.test(name) || !ID_PATTERN.test(room)) {
       html(response, 400, indexPage("Names are 1-128 letters, digits or _ - . : @ (no spaces)."))
       return true
     }
-    const config = demoConfig(url.searchParams)
+    const config = demoConfig(url.query)
     const frame = (content: string) =>
       p2pFrameTag({ secret: options.secret, sessionId: room, peerId: name, config, expiresInMs: 12 * 3_600_000, content })
     html(response, 200, roomPage(name, frame))

@@ -3,6 +3,7 @@ import { createRequire } from "node:module"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { dirname, join, sep } from "node:path"
 import { fileURLToPath } from "node:url"
+import { requestPathname } from "./requestTarget.js"
 
 /** Where the server serves the browser modules by default. */
 export const CLIENT_ASSETS_PREFIX = "/p2p"
@@ -48,8 +49,8 @@ export function importmapTag(prefix = CLIENT_ASSETS_PREFIX): string {
 export function createClientAssetHandler(prefix = CLIENT_ASSETS_PREFIX) {
   const cache = new Map<string, Buffer>()
   return function handleClientAssets(request: IncomingMessage, response: ServerResponse): boolean {
-    const pathname = (request.url ?? "/").split("?")[0] ?? "/"
-    if (request.method !== "GET" || !pathname.startsWith(`${prefix}/`)) return false
+    const pathname = requestPathname(request.url)
+    if (request.method !== "GET" || !pathname?.startsWith(`${prefix}/`)) return false
     const file = resolveAsset(pathname.slice(prefix.length + 1))
     if (!file) {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found\n")

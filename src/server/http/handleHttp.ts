@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { SignalingServer } from "../SignalingServer.js"
+import { requestPathname } from "./requestTarget.js"
 
 /**
- * Answers `GET /healthz` and `GET /metrics`. Returns false for any other request, so it can sit in
+ * Answers `GET /healthz` (200 when serving; 503 with `status` `store_unreachable` or `stopping`)
+ * and `GET /metrics`. Returns false for any other request, so it can sit in
  * front of an app's own handler, or be used as `(req, res, next)` middleware.
  */
 export function createHttpHandler(server: SignalingServer) {
   return function handleHttp(request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void): boolean {
-    const pathname = (request.url ?? "/").split("?")[0]
+    const pathname = requestPathname(request.url)
     if (request.method === "GET" && pathname === "/healthz") {
-      const body = JSON.stringify({ status: server.closing ? "stopping" : "ok", ...server.stats() })
-      response.writeHead(server.closing ? 503 : 200, { "content-type": "application/json" }).end(body)
+      const health = server.health()
+      response.writeHead(health.status === "ok" ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(health))
       return true
     }
     if (request.method === "GET" && pathname === "/metrics") {

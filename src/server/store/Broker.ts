@@ -25,7 +25,10 @@ export function sessionStream(sessionId: string): string {
   return `p2p:session:${sessionId}`
 }
 
-/** The stream only one peer of a session listens on. */
+/**
+ * The stream only one peer of a session listens on. Ids may contain `:`, so the session id is
+ * length-prefixed: two different (session, peer) pairs never share a stream.
+ */
 export function peerStream(sessionId: string, peerId: string): string {
-  return `p2p:peer:${sessionId}:${peerId}`
+  return `p2p:peer:${sessionId.length}:${sessionId}:${peerId}`
 }

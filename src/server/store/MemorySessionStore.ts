@@ -1,5 +1,16 @@
 import type { SessionResetReason } from "../../protocol/Signal.js"
-import type { AttachOutcome, JoinLimits, JoinOutcome, LeaseRenewal, RouteCheck, SessionSnapshot, SessionStore } from "./SessionStore.js"
+import type {
+  AttachOutcome,
+  JoinLimits,
+  JoinOutcome,
+  LeaseRenewal,
+  ReportOutcome,
+  RestoreClaim,
+  RestoreOutcome,
+  RouteCheck,
+  SessionSnapshot,
+  SessionStore,
+} from "./SessionStore.js"
 
 interface SessionRecord {
   host: { peerId: string; subscriptionId: string; leaseUntil: number } | undefined
@@ -45,8 +56,9 @@ export class MemorySessionStore implements SessionStore {
     if (!session || session.attached.get(peerId) !== subscriptionId) return { hostLeft: false }
     session.attached.delete(peerId)
     const hostLeft = session.host?.subscriptionId === subscriptionId
+    // A client not yet reported connected stays listed (its link may open as it leaves signaling),
+    // but no longer counts: joins purge such entries (see countMembers).
     if (hostLeft) this.reset(session)
-    else if (session.members.get(peerId)?.connected === false) session.members.delete(peerId)
     this.dropIfEmpty(sessionId, session)
     return { hostLeft }
   }
@@ -60,11 +72,13 @@ export class MemorySessionStore implements SessionStore {
       this.reset(session)
     }
     if (!session.host || session.host.peerId === peerId) {
+      // A new host forms a new session: nobody is a member of it yet.
+      if (!session.host) session.members.clear()
       session.host = { peerId, subscriptionId, leaseUntil: this.now() + limits.hostLeaseMs }
       session.members.set(peerId, { connected: true })
       return replacedHost ? { role: "host", replacedHost } : { role: "host" }
     }
-    if (!session.members.has(peerId) && session.members.size >= limits.maxPeers) {
+    if (!session.members.has(peerId) && this.countMembers(session) >= limits.maxPeers) {
       return { role: "refused", reason: "session_full" }
     }
     session.members.set(peerId, { connected: false })
@@ -81,12 +95,38 @@ export class MemorySessionStore implements SessionStore {
     return { hostLeft }
   }
 
-  async reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<boolean> {
+  async reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<ReportOutcome> {
     const session = this.existing(sessionId)
-    if (!session || session.host?.peerId !== hostPeerId) return false
-    if (clientPeerId === hostPeerId) return true
+    if (!session || session.host?.peerId !== hostPeerId) return "not_host"
+    if (clientPeerId === hostPeerId) return "ok"
+    if (!session.members.has(clientPeerId)) return connected ? "not_member" : "ok"
     if (connected || session.attached.has(clientPeerId)) session.members.set(clientPeerId, { connected })
     else session.members.delete(clientPeerId)
+    return "ok"
+  }
+
+  async restore(sessionId: string, peerId: string, subscriptionId: string, claim: RestoreClaim): Promise<RestoreOutcome> {
+    const session = this.record(sessionId)
+    const current = session.attached.get(peerId)
+    if (current !== undefined && current !== subscriptionId) return "displaced"
+    session.attached.set(peerId, subscriptionId)
+    if (claim.role === "host") {
+      if (session.host && session.host.subscriptionId !== subscriptionId) return "lost"
+      session.host = { peerId, subscriptionId, leaseUntil: this.now() + claim.leaseMs }
+      session.members.set(peerId, { connected: true })
+      for (const client of claim.clients) if (client !== peerId) session.members.set(client, { connected: true })
+    } else if (claim.role === "member" && !session.members.has(peerId)) {
+      session.members.set(peerId, { connected: false })
+    }
+    return "ok"
+  }
+
+  // In memory, state is never lost.
+  onRecovered(): () => void {
+    return () => {}
+  }
+
+  reachable(): boolean {
     return true
   }
 
@@ -150,6 +190,14 @@ export class MemorySessionStore implements SessionStore {
     }
     if (touch) session.touchedAt = this.now()
     return session
+  }
+
+  /** Members that count toward the limit: the host, those reported connected, those still attached. Purges the rest. */
+  private countMembers(session: SessionRecord): number {
+    for (const [peerId, member] of session.members) {
+      if (!member.connected && peerId !== session.host?.peerId && !session.attached.has(peerId)) session.members.delete(peerId)
+    }
+    return session.members.size
   }
 
   private reset(session: SessionRecord): void {

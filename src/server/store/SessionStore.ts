@@ -26,6 +26,22 @@ export interface AttachOutcome {
 /** The answer of {@link SessionStore.renewHostLease}. */
 export type LeaseRenewal = "renewed" | "reclaimed" | "lost"
 
+/** The answer of {@link SessionStore.reportClient}. */
+export type ReportOutcome = "ok" | "not_host" | "not_member"
+
+/**
+ * What a node knows of one of its subscriptions, re-asserted with {@link SessionStore.restore}
+ * after the store may have lost state: a host (with the clients it reported connected), a member
+ * that joined, or a subscription that has not joined.
+ */
+export type RestoreClaim =
+  | { role: "host"; leaseMs: number; clients: readonly string[] }
+  | { role: "member" }
+  | { role: "attached" }
+
+/** The answer of {@link SessionStore.restore}: `displaced`, another subscription speaks for the peer now; `lost`, another peer is host now. */
+export type RestoreOutcome = "ok" | "displaced" | "lost"
+
 /** The answer of {@link SessionStore.route}. */
 export type RouteCheck = "ok" | "not_joined" | "not_host" | "peer_not_found"
 
@@ -53,8 +69,11 @@ export interface SessionStore {
   join(sessionId: string, peerId: string, subscriptionId: string, limits: JoinLimits): Promise<JoinOutcome>
   /** Leaves the session but keeps the subscription. Returns `hostLeft` when the host left. */
   leave(sessionId: string, peerId: string): Promise<{ hostLeft: boolean }>
-  /** The host reports a client connected or gone. Returns false when `hostPeerId` is not the host. */
-  reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<boolean>
+  /**
+   * The host reports a client connected or gone. Only a peer that joined can be reported
+   * connected (`not_member` otherwise), so a host cannot fill its session with made-up members.
+   */
+  reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<ReportOutcome>
   /**
    * Renews the lease of a host whose subscription is still alive. When the store has forgotten the
    * session's host (a restarted store, an expired session), the subscription reclaims the role.
@@ -66,6 +85,16 @@ export interface SessionStore {
    * the receiver holding a subscription. Returns the refusal reason, or "ok".
    */
   route(sessionId: string, fromPeerId: string, toPeerId: string): Promise<RouteCheck>
+  /**
+   * Re-asserts one live subscription after the store may have lost state (see {@link onRecovered}),
+   * without overriding what happened meanwhile: a peer another subscription took over is
+   * `displaced`, a host another peer replaced is `lost`.
+   */
+  restore(sessionId: string, peerId: string, subscriptionId: string, claim: RestoreClaim): Promise<RestoreOutcome>
+  /** Calls `listener` each time the store is reachable again after an outage (it may have lost state). Returns the unsubscribe. */
+  onRecovered(listener: () => void): () => void
+  /** Whether the store answers right now, for `/healthz`. */
+  reachable(): boolean
   /** The session as it stands, or undefined when nothing is known of it. */
   get(sessionId: string): Promise<SessionSnapshot | undefined>
   /** How many sessions are known. */

@@ -8,7 +8,11 @@ import { RateLimiter } from "./RateLimiter.js"
 /** What a connection hands its parsed commands to: the channel layer. */
 export interface CableConnectionDelegate {
   command(connection: CableConnection, command: ClientCommand): Promise<void>
-  /** A frame was refused before reaching the channel. */
+  /**
+   * A frame was refused before reaching the channel, or a command failed. Nothing has been sent to
+   * the client: the delegate decides whether a subscription hears of it. `quiet`: a repeat within
+   * the same second (rate limiting), to count but not to log or report again.
+   */
   refused(connection: CableConnection, error: ProtocolError, options?: { quiet: boolean }): void
   closed(connection: CableConnection): Promise<void>
 }
@@ -16,7 +20,14 @@ export interface CableConnectionDelegate {
 export interface CableConnectionLimits {
   rateLimitPerSecond: number
   rateLimitBurst: number
+  /** Bytes that may wait to be sent to a client that is not reading; past this it is dropped. */
+  maxBufferedBytes: number
 }
+
+// Reading from a client pauses while this many of its frames wait to be handled, and resumes once
+// the backlog is down to RESUME_BACKLOG: a slow store cannot make a fast sender queue without bound.
+const PAUSE_BACKLOG = 64
+const RESUME_BACKLOG = 16
 
 /** WebSocket close codes used when the server ends a connection. */
 export const CloseCode = { normal: 1000, goingAway: 1001, unsupportedData: 1003, policyViolation: 1008 } as const
@@ -28,6 +39,8 @@ export const CloseCode = { normal: 1000, goingAway: 1001, unsupportedData: 1003,
 export class CableConnection {
   /** When a frame or pong last arrived, for the liveness check. */
   lastSeenAt = Date.now()
+  /** Since when the connection holds no subscription (it starts with none); kept by the server's tick. */
+  bareSince: number | undefined = Date.now()
   private readonly limiter: RateLimiter
   private droppedInARow = 0
   private lastRateNoticeAt = 0
@@ -41,6 +54,8 @@ export class CableConnection {
     this.next()
   }
   private isClosed = false
+  private paused = false
+  private dropped = false
   private probing = false
   private closeListeners: Array<() => void> | undefined
   private corked = false
@@ -79,10 +94,19 @@ export class CableConnection {
 
   /** Sends an already encoded frame. Frames sent in one tick leave in one write. */
   sendText(text: string): void {
-    if (this.isClosed) return
+    if (this.isClosed || this.dropped) return
     this.cork()
     this.socket.send(text)
     this.metrics.framesOutPending += 1
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) this.overflowed()
+  }
+
+  /** The client stopped reading: what waits for it is dropped with the connection, not kept. */
+  private overflowed(): void {
+    this.dropped = true
+    this.delegate.refused(this, new ProtocolError("slow_consumer", `more than ${this.limits.maxBufferedBytes} bytes waiting for a client that does not read; connection dropped`))
+    // The socket's close event ends the subscriptions, as for any other close.
+    this.socket.terminate()
   }
 
   private cork(): void {
@@ -132,7 +156,12 @@ export class CableConnection {
 
   private enqueue(job: ClientCommand | "closed"): void {
     if (this.working) {
-      ;(this.backlog ??= []).push(job)
+      const backlog = (this.backlog ??= [])
+      backlog.push(job)
+      if (backlog.length >= PAUSE_BACKLOG && !this.paused && !this.isClosed) {
+        this.paused = true
+        this.socket.pause()
+      }
       return
     }
     this.working = true
@@ -146,6 +175,10 @@ export class CableConnection {
 
   private next(): void {
     const job = this.backlog?.shift()
+    if (this.paused && (this.backlog?.length ?? 0) <= RESUME_BACKLOG) {
+      this.paused = false
+      if (!this.isClosed) this.socket.resume()
+    }
     if (job !== undefined) return this.run(job)
     this.working = false
     const waiters = this.idleWaiters
@@ -194,10 +227,11 @@ export class CableConnection {
     this.enqueue(command)
   }
 
+  // Like Rails, a frame that is not a valid command gets no answer (an official client would throw
+  // on any frame it cannot route); the refusal is logged and counted.
   private refuseFrame(error: unknown): void {
-    const refusal = error instanceof ProtocolError ? error : new ProtocolError("internal_error", "the server failed to handle this frame")
+    const refusal = error instanceof ProtocolError ? error : new ProtocolError("internal_error", `the server failed to handle a frame: ${String(error)}`)
     this.delegate.refused(this, refusal)
-    this.send({ type: "error", reason: refusal.code, message: refusal.message })
   }
 
   private rateLimited(): void {
@@ -209,10 +243,8 @@ export class CableConnection {
     }
     const now = Date.now()
     const quiet = now - this.lastRateNoticeAt < 1000
+    if (!quiet) this.lastRateNoticeAt = now
     this.delegate.refused(this, refusal, { quiet })
-    if (quiet) return
-    this.lastRateNoticeAt = now
-    this.send({ type: "error", reason: refusal.code, message: refusal.message })
   }
 
   private socketClosed(): void {

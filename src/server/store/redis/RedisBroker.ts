@@ -56,10 +56,28 @@ export class RedisBroker implements Broker {
     if (!listeners) return
     let envelope: BrokerEnvelope
     try {
-      envelope = JSON.parse(text) as BrokerEnvelope
+      envelope = parseEnvelope(text)
     } catch (error) {
       return this.options.onInvalid?.(error)
     }
-    for (const listener of [...listeners]) listener(envelope)
+    for (const listener of [...listeners]) {
+      try {
+        listener(envelope)
+      } catch (error) {
+        this.options.onInvalid?.(error)
+      }
+    }
   }
+}
+
+// Anything that can write to Redis can publish here: check the shape before a listener sees it.
+function parseEnvelope(text: string): BrokerEnvelope {
+  const value: unknown = JSON.parse(text)
+  if (typeof value === "object" && value !== null) {
+    const envelope = value as Record<string, unknown>
+    const message = envelope.message as Record<string, unknown> | null | undefined
+    if (envelope.kind === "deliver" && typeof message === "object" && message !== null && typeof message.state === "string") return value as BrokerEnvelope
+    if ((envelope.kind === "evict" || envelope.kind === "probe") && typeof envelope.subscriptionId === "string") return value as BrokerEnvelope
+  }
+  throw new ProtocolError("bad_message", "not a broker envelope")
 }

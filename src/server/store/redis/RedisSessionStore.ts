@@ -1,7 +1,18 @@
 import { createHash } from "node:crypto"
 import type { Redis } from "ioredis"
 import { ProtocolError } from "../../../protocol/ProtocolError.js"
-import type { AttachOutcome, JoinLimits, JoinOutcome, LeaseRenewal, RouteCheck, SessionSnapshot, SessionStore } from "../SessionStore.js"
+import type {
+  AttachOutcome,
+  JoinLimits,
+  JoinOutcome,
+  LeaseRenewal,
+  ReportOutcome,
+  RestoreClaim,
+  RestoreOutcome,
+  RouteCheck,
+  SessionSnapshot,
+  SessionStore,
+} from "../SessionStore.js"
 import * as Scripts from "./sessionScripts.js"
 
 export interface RedisSessionStoreOptions {
@@ -30,6 +41,8 @@ export class RedisSessionStore implements SessionStore {
   private readonly nodeTtlMs: number
   private readonly heartbeat: NodeJS.Timeout
   private readonly shas = new Map<string, string>()
+  private readonly recoveredListeners = new Set<() => void>()
+  private wasReady: boolean
 
   constructor(options: RedisSessionStoreOptions) {
     if (options.nodeId.includes(":")) throw new TypeError("RedisSessionStore: nodeId must not contain ':'")
@@ -41,6 +54,15 @@ export class RedisSessionStore implements SessionStore {
     this.heartbeat = setInterval(() => void this.markAlive().catch(() => {}), Math.floor(this.nodeTtlMs / 3))
     this.heartbeat.unref()
     void this.markAlive().catch(() => {})
+    this.wasReady = this.redis.status === "ready"
+    // ioredis says "ready" on the first connect and after every reconnect; only the latter is a recovery.
+    this.redis.on("ready", () => {
+      const recovered = this.wasReady
+      this.wasReady = true
+      if (!recovered) return
+      void this.markAlive().catch(() => {})
+      for (const listener of [...this.recoveredListeners]) listener()
+    })
   }
 
   /** Marks this node alive for `nodeTtlMs`. Runs on a timer; call it to be sure before serving. */
@@ -69,8 +91,22 @@ export class RedisSessionStore implements SessionStore {
     return { hostLeft: Number(await this.run(Scripts.LEAVE, sessionId, peerId)) === 1 }
   }
 
-  async reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<boolean> {
-    return Number(await this.run(Scripts.REPORT, sessionId, hostPeerId, clientPeerId, connected ? "1" : "0")) === 1
+  async reportClient(sessionId: string, hostPeerId: string, clientPeerId: string, connected: boolean): Promise<ReportOutcome> {
+    return (await this.run(Scripts.REPORT, sessionId, hostPeerId, clientPeerId, connected ? "1" : "0")) as ReportOutcome
+  }
+
+  async restore(sessionId: string, peerId: string, subscriptionId: string, claim: RestoreClaim): Promise<RestoreOutcome> {
+    const [lease, clients] = claim.role === "host" ? [claim.leaseMs, claim.clients] : [0, []]
+    return (await this.run(Scripts.RESTORE, sessionId, peerId, subscriptionId, claim.role, lease, ...clients)) as RestoreOutcome
+  }
+
+  onRecovered(listener: () => void): () => void {
+    this.recoveredListeners.add(listener)
+    return () => this.recoveredListeners.delete(listener)
+  }
+
+  reachable(): boolean {
+    return this.redis.status === "ready"
   }
 
   async renewHostLease(sessionId: string, peerId: string, subscriptionId: string, leaseMs: number): Promise<LeaseRenewal> {

@@ -68,11 +68,11 @@ local peer, sub = ARGV[3], ARGV[4]
 if redis.call('HGET', key, 'a:' .. peer) ~= sub then return 0 end
 redis.call('HDEL', key, 'a:' .. peer)
 local host_left = 0
+-- A client not yet reported connected keeps its m: entry (its link may open as it leaves
+-- signaling) but no longer counts: joins purge it.
 if redis.call('HGET', key, 'host_sub') == sub then
   reset()
   host_left = 1
-elseif redis.call('HGET', key, 'm:' .. peer) == '0' then
-  redis.call('HDEL', key, 'm:' .. peer)
 end
 finish()
 return host_left
@@ -91,6 +91,8 @@ if host and host ~= peer and host_stale(now) then
   host = false
 end
 if (not host) or host == peer then
+  -- A new host forms a new session: nobody is a member of it yet.
+  if not host then reset() end
   redis.call('HSET', key, 'host', peer, 'host_sub', sub, 'host_lease', now + lease, 'm:' .. peer, '1')
   finish()
   return {'host', replaced}
@@ -132,19 +134,44 @@ finish()
 return host_left
 `)
 
-/** ARGV: prefix, ttl, host, client, "1"|"0" → 1 when the sender is the host */
+/** ARGV: prefix, ttl, host, client, "1"|"0" → ok | not_host | not_member */
 export const REPORT = script(`
 local host, client, connected = ARGV[3], ARGV[4], ARGV[5]
-if redis.call('HGET', key, 'host') ~= host then return 0 end
+if redis.call('HGET', key, 'host') ~= host then return 'not_host' end
 if client ~= host then
-  if connected == '1' or attached(client) then
+  if redis.call('HEXISTS', key, 'm:' .. client) == 0 then
+    if connected == '1' then return 'not_member' end
+  elseif connected == '1' or attached(client) then
     redis.call('HSET', key, 'm:' .. client, connected)
   else
     redis.call('HDEL', key, 'm:' .. client)
   end
 end
 finish()
-return 1
+return 'ok'
+`)
+
+/** ARGV: prefix, ttl, peer, sub, role (host|member|attached), leaseMs, clients… → ok | displaced | lost */
+export const RESTORE = script(`
+local peer, sub, role, lease = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local current = attached(peer)
+if current and current ~= sub then return 'displaced' end
+redis.call('HSET', key, 'a:' .. peer, sub)
+if role == 'host' then
+  local host_sub = redis.call('HGET', key, 'host_sub')
+  if host_sub and host_sub ~= sub then
+    finish()
+    return 'lost'
+  end
+  redis.call('HSET', key, 'host', peer, 'host_sub', sub, 'host_lease', now_ms() + lease, 'm:' .. peer, '1')
+  for i = 7, #ARGV do
+    if ARGV[i] ~= peer then redis.call('HSET', key, 'm:' .. ARGV[i], '1') end
+  end
+elseif role == 'member' and redis.call('HEXISTS', key, 'm:' .. peer) == 0 then
+  redis.call('HSET', key, 'm:' .. peer, '0')
+end
+finish()
+return 'ok'
 `)
 
 /** ARGV: prefix, ttl, peer, sub, leaseMs → renewed | reclaimed | lost */
