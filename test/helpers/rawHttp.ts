@@ -1,0 +1,33 @@
+import { connect } from "node:net"
+
+/**
+ * Sends raw bytes as an HTTP request and resolves with everything the server answered, once it
+ * closes the connection (or `timeoutMs` passes). For requests no HTTP client library would send.
+ */
+export function rawHttp(port: number, request: string | Buffer, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1")
+    const chunks: Buffer[] = []
+    const timer = setTimeout(() => {
+      socket.destroy()
+      resolve(Buffer.concat(chunks).toString("latin1"))
+    }, timeoutMs)
+    socket.on("data", (chunk) => chunks.push(chunk))
+    socket.on("error", (error) => {
+      clearTimeout(timer)
+      if (chunks.length > 0) resolve(Buffer.concat(chunks).toString("latin1"))
+      else reject(error)
+    })
+    socket.on("close", () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks).toString("latin1"))
+    })
+    socket.end(request)
+  })
+}
+
+/** The status code of a raw HTTP answer, or undefined when it is not one. */
+export function statusOf(answer: string): number | undefined {
+  const match = /^HTTP\/1\.1 (\d{3}) /.exec(answer)
+  return match ? Number(match[1]) : undefined
+}
