@@ -42,7 +42,9 @@ export class CableConnection {
   /** Since when the connection holds no subscription (it starts with none); kept by the server's tick. */
   bareSince: number | undefined = Date.now()
   private readonly limiter: RateLimiter
-  private droppedInARow = 0
+  // Frames dropped by the rate limit since the client last kept quiet for a second.
+  private dropped = 0
+  private lastDropAt = 0
   private lastRateNoticeAt = 0
   // Frames are handled one at a time, in order: the one in progress, then the backlog.
   private working = false
@@ -55,7 +57,7 @@ export class CableConnection {
   }
   private isClosed = false
   private paused = false
-  private dropped = false
+  private overflowing = false
   private probing = false
   private closeListeners: Array<() => void> | undefined
   private corked = false
@@ -94,7 +96,7 @@ export class CableConnection {
 
   /** Sends an already encoded frame. Frames sent in one tick leave in one write. */
   sendText(text: string): void {
-    if (this.isClosed || this.dropped) return
+    if (this.isClosed || this.overflowing) return
     this.cork()
     this.socket.send(text)
     this.metrics.framesOutPending += 1
@@ -103,7 +105,7 @@ export class CableConnection {
 
   /** The client stopped reading: what waits for it is dropped with the connection, not kept. */
   private overflowed(): void {
-    this.dropped = true
+    this.overflowing = true
     this.delegate.refused(this, new ProtocolError("slow_consumer", `more than ${this.limits.maxBufferedBytes} bytes waiting for a client that does not read; connection dropped`))
     // The socket's close event ends the subscriptions, as for any other close.
     this.socket.terminate()
@@ -213,7 +215,7 @@ export class CableConnection {
     this.lastSeenAt = now
     this.metrics.framesInPending += 1
     if (!this.limiter.take(now)) return this.rateLimited()
-    this.droppedInARow = 0
+    if (now - this.lastDropAt > 1000) this.dropped = 0
     if (isBinary) {
       this.delegate.refused(this, new ProtocolError("binary_not_supported", "binary frames are not part of the protocol"))
       return this.close(CloseCode.unsupportedData, "binary_not_supported")
@@ -235,9 +237,10 @@ export class CableConnection {
   }
 
   private rateLimited(): void {
-    this.droppedInARow += 1
+    this.dropped += 1
+    this.lastDropAt = Date.now()
     const refusal = new ProtocolError("rate_limited", "too many frames; slow down")
-    if (this.droppedInARow > this.limits.rateLimitBurst) {
+    if (this.dropped > this.limits.rateLimitBurst) {
       this.delegate.refused(this, refusal)
       return this.disconnect("rate_limited", false, CloseCode.policyViolation)
     }
