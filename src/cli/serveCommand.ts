@@ -1,13 +1,9 @@
 import { randomBytes } from "node:crypto"
-import { createServer } from "node:http"
 import { parseArgs } from "node:util"
 import { createConsoleLogger, type LogLevel } from "../server/Logger.js"
-import { createDemoHandler } from "../server/demo/createDemoHandler.js"
-import { createClientAssetHandler } from "../server/http/ClientAssets.js"
-import { createRequestListener, type HttpHandler } from "../server/http/createRequestListener.js"
-import { requestPathname } from "../server/http/requestTarget.js"
 import { SignalingServer } from "../server/SignalingServer.js"
 import { CliError } from "./CliError.js"
+import { createServeApp } from "./createServeApp.js"
 
 export const SERVE_HELP = `Usage: p2p-streams-channel serve [options]
 
@@ -77,9 +73,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   if (values.demo && secret && (values.secret || env.P2P_STREAMS_CHANNEL_SECRET)) {
     logger.warn("DEMO ROOM ON - /room_chat hands a join token for ANY session and peer to anyone who asks. Never use --demo on a server that also serves an app's real sessions.")
   }
-  const demo = values.demo ? createDemoHandler({ secret }) : serverInfoHandler(values.path)
-  const http = createServer(createRequestListener([signaling.handleHttp, createClientAssetHandler(), demo], logger))
-  signaling.attach(http, { rejectOtherUpgrades: true })
+  const http = createServeApp(signaling, { demo: values.demo, secret, logger })
   await new Promise<void>((resolve, reject) => {
     http.once("error", (error) => reject(new CliError(`cannot listen on ${values.host}:${port}: ${error.message}`)))
     http.listen(port, values.host, resolve)
@@ -98,15 +92,4 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   }
   process.once("SIGINT", () => stop("SIGINT"))
   process.once("SIGTERM", () => stop("SIGTERM"))
-}
-
-/** What `/` says when the demo room is off. */
-function serverInfoHandler(cablePath: string): HttpHandler {
-  return (request, response) => {
-    if (request.method !== "GET" || requestPathname(request.url) !== "/") return false
-    response
-      .writeHead(200, { "content-type": "text/plain; charset=utf-8" })
-      .end(`p2p-streams-channel signaling server: WebSocket endpoint ${cablePath}, /healthz, /metrics.\nThe demo room is off (start with --demo to serve it).\n`)
-    return true
-  }
 }

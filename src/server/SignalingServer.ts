@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws"
 import { CABLE_PROTOCOL } from "../protocol/CableFrame.js"
 import { ProtocolError } from "../protocol/ProtocolError.js"
 import { SignalingChannel } from "./channel/SignalingChannel.js"
-import { createRequestListener } from "./http/createRequestListener.js"
+import { createRequestListener, refuseConnectRequests } from "./http/createRequestListener.js"
 import { createHttpHandler } from "./http/handleHttp.js"
 import { requestPathname } from "./http/requestTarget.js"
 import { Metrics } from "./Metrics.js"
@@ -86,6 +86,7 @@ export class SignalingServer {
   /** Starts a plain HTTP server serving the endpoint, `/healthz` and `/metrics`. Resolves with its address. */
   async listen(port = 0, host = "127.0.0.1"): Promise<AddressInfo> {
     const server = createServer(createRequestListener([this.handleHttp], this.options.logger))
+    refuseConnectRequests(server)
     this.ownServers.add(server)
     this.attach(server, { rejectOtherUpgrades: true })
     await new Promise<void>((resolve, reject) => {

@@ -22,7 +22,8 @@ export function rawHttp(port: number, request: string | Buffer, timeoutMs = 3000
       clearTimeout(timer)
       resolve(Buffer.concat(chunks).toString("latin1"))
     })
-    socket.end(request)
+    // Not end(): a client that half-closes loses answers still being prepared (Node aborts the request).
+    socket.write(request)
   })
 }
 

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http"
+import type { IncomingMessage, Server, ServerResponse } from "node:http"
+import type { Duplex } from "node:stream"
 import type { Logger } from "../Logger.js"
 import { parseRequestTarget } from "./requestTarget.js"
 
@@ -27,4 +28,15 @@ export function createRequestListener(handlers: readonly HttpHandler[], logger: 
 
 function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers }).end(`${text}\n`)
+}
+
+/**
+ * Answers what the request listener never sees: a `CONNECT` (this is no proxy) gets 405 rather
+ * than a silently dropped connection.
+ */
+export function refuseConnectRequests(server: Server): void {
+  server.on("connect", (_request: IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => {})
+    socket.end("HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+  })
 }

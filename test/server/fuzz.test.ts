@@ -1,0 +1,162 @@
+import fc from "fast-check"
+import type { Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createServeApp } from "../../src/cli/createServeApp.js"
+import { SIGNALING_CHANNEL } from "../../src/protocol/ChannelIdentifier.js"
+import { signJoinToken } from "../../src/server/JoinToken.js"
+import { silentLogger } from "../../src/server/Logger.js"
+import { SignalingServer } from "../../src/server/SignalingServer.js"
+import { RawCableClient, type Frame } from "../helpers/RawCableClient.js"
+import { rawHttp, statusOf } from "../helpers/rawHttp.js"
+import { eventually, SECRET } from "../helpers/testServer.js"
+
+const WS_FRAMES = 90_000
+const HTTP_REQUESTS = 10_000
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000)
+
+// ── What a hostile or broken client sends on the cable ──────────────────────────────────────────
+const id = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:@-]{1,20}$/), fc.string({ maxLength: 40 }), fc.integer(), fc.constant(""), fc.constant("x".repeat(200)))
+const token = fc.oneof(
+  fc.string({ maxLength: 60 }),
+  fc.tuple(fc.stringMatching(/^[0-9]{0,14}$/), fc.base64String({ maxLength: 44 })).map(([expiry, mac]) => `v1.${expiry}.${mac}`),
+  fc.constant(undefined),
+  fc.integer(),
+)
+const identifier = fc.oneof(
+  fc.record({ channel: fc.oneof(fc.constant(SIGNALING_CHANNEL), fc.string({ maxLength: 40 })), session_id: id, peer_id: id, token }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc.string({ maxLength: 100 }),
+  fc.json({ maxDepth: 2 }),
+  fc.constant("x".repeat(2100)),
+)
+const STATES = ["SessionJoin", "SessionLeave", "SdpOffer", "SdpAnswer", "IceCandidate", "PeerConnected", "PeerDisconnected", "SessionReady", "Error"]
+const signal = fc
+  .record(
+    {
+      type: fc.oneof(fc.constant("Connection"), fc.string({ maxLength: 12 })),
+      state: fc.oneof(fc.constantFrom(...STATES), fc.string({ maxLength: 12 })),
+      action: fc.oneof(fc.constant("receive"), fc.string({ maxLength: 8 })),
+      to_peer_id: id,
+      client_peer_id: id,
+      lost_host_peer_id: id,
+      sdp: fc.oneof(fc.record({ type: fc.constantFrom("offer", "answer", "rollback", "bogus"), sdp: fc.string({ maxLength: 80 }) }), fc.anything({ maxDepth: 2 })),
+      candidate: fc.oneof(fc.constant(null), fc.record({ candidate: fc.string({ maxLength: 60 }), sdpMid: fc.anything({ maxDepth: 0 }) }), fc.anything({ maxDepth: 2 })),
+    },
+    { requiredKeys: [] },
+  )
+  .map((value) => JSON.stringify(value))
+const command = fc
+  .record(
+    {
+      command: fc.oneof(fc.constantFrom("subscribe", "unsubscribe", "message"), fc.string({ maxLength: 12 }), fc.anything({ maxDepth: 1 })),
+      identifier: fc.oneof(identifier, fc.anything({ maxDepth: 2 })),
+      data: fc.oneof(signal, fc.string({ maxLength: 80 }), fc.anything({ maxDepth: 2 })),
+    },
+    { requiredKeys: [] },
+  )
+  .map((value) => JSON.stringify(value))
+const cableFrame = fc.oneof(
+  { weight: 6, arbitrary: command },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.json({ maxDepth: 3 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 100 }) },
+)
+
+// ── What a hostile or broken client sends over HTTP ─────────────────────────────────────────────
+const visible = (max: number) => fc.stringMatching(new RegExp(`^[\\x21-\\x7e]{1,${max}}$`))
+const requestLine = fc
+  .record({
+    method: fc.oneof(fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"), visible(10)),
+    target: fc.oneof(
+      fc.constantFrom("/", "/healthz", "/metrics", "/cable", "/room_chat", "/favicon.ico", "/p2p/bundle/p2p.js", "/p2p/vendor/actioncable.js", "*", "//[", "/p2p/../../etc/passwd"),
+      fc.tuple(fc.constantFrom("/", "/room_chat?", "/p2p/", "//", "/cable?", "http://"), visible(60)).map(([start, rest]) => start + rest),
+      visible(80),
+    ),
+    version: fc.oneof(fc.constant("HTTP/1.1"), fc.constantFrom("HTTP/1.0", "HTTP/2.0", "HTTP/1.1x", "")),
+    upgrade: fc.boolean(),
+    headers: fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), visible(60)), { maxLength: 4 }),
+  })
+  .map(({ method, target, version, upgrade, headers }) => {
+    const lines = [`${method} ${target} ${version}`.trimEnd(), "Host: 127.0.0.1", "Connection: close"]
+    if (upgrade) lines.push("Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol: actioncable-v1-json")
+    for (const [name, value] of headers) lines.push(`${name}: ${value}`)
+    return `${lines.join("\r\n")}\r\n\r\n`
+  })
+
+async function metricTotal(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text()
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(name))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0)
+}
+
+describe(`fuzz: ${WS_FRAMES + HTTP_REQUESTS} generated frames and requests against the server as serve --demo runs it (seed ${SEED})`, () => {
+  let signaling: SignalingServer
+  let http: Server
+  let base: string
+  let cableUrl: string
+  const identifierFor = (sessionId: string, peerId: string) =>
+    JSON.stringify({ channel: SIGNALING_CHANNEL, session_id: sessionId, peer_id: peerId, token: signJoinToken(SECRET, { sessionId, peerId, expiresAt: Date.now() + 600_000 }) })
+
+  beforeAll(async () => {
+    // The rate limit is lifted so that every generated frame reaches the parsers.
+    signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 1e9, rateLimitBurst: 1e9, idleConnectionTimeoutMs: 600_000 })
+    http = createServeApp(signaling, { demo: true, secret: SECRET, logger: silentLogger })
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))
+    const { port } = http.address() as AddressInfo
+    base = `http://127.0.0.1:${port}`
+    cableUrl = `ws://127.0.0.1:${port}/cable`
+  })
+  afterAll(async () => {
+    await signaling.close()
+    http.close()
+  })
+
+  it("every generated frame is refused with a counted reason, nothing an official client cannot take is sent, a bystander session carries on", async () => {
+    const [host, guest] = [await RawCableClient.connect(cableUrl), await RawCableClient.connect(cableUrl)]
+    const ids = { host: identifierFor("bystanders", "host"), guest: identifierFor("bystanders", "guest") }
+    await host.join(ids.host)
+    await guest.join(ids.guest)
+
+    const fuzzers = await Promise.all(Array.from({ length: 6 }, () => RawCableClient.connect(cableUrl)))
+    const [framesBefore, refusalsBefore] = [await metricTotal(base, "p2p_frames_in_total"), await metricTotal(base, "p2p_rejections_total")]
+    const frames = fc.sample(cableFrame, { numRuns: WS_FRAMES, seed: SEED })
+    frames.forEach((frame, i) => fuzzers[i % fuzzers.length]!.send(frame))
+    await eventually(async () => (await metricTotal(base, "p2p_frames_in_total")) - framesBefore >= WS_FRAMES, 60_000, "every frame received")
+    await eventually(async () => (await metricTotal(base, "p2p_rejections_total")) - refusalsBefore === WS_FRAMES, 10_000, "every frame refused once")
+
+    const answers: Frame[] = fuzzers.flatMap((fuzzer) => fuzzer.frames)
+    const wellFormed = (f: Frame) =>
+      ["welcome", "ping"].includes(f.type) ||
+      (f.type === "reject_subscription" && typeof f.identifier === "string" && typeof f.reason === "string") ||
+      (f.type === undefined && typeof f.identifier === "string" && f.message?.state === "Error" && typeof f.message.code === "string")
+    expect(answers.filter((f) => !wellFormed(f)).slice(0, 5)).toEqual([])
+    expect(answers.filter((f) => f.type === "reject_subscription").length).toBeGreaterThan(1000)
+    for (const fuzzer of fuzzers) expect(fuzzer.closeEvent).toBeUndefined()
+
+    host.perform(ids.host, { type: "Connection", state: "SdpOffer", to_peer_id: "guest", sdp: { type: "offer", sdp: "still here" } })
+    expect(await guest.message(ids.guest, "SdpOffer")).toMatchObject({ peer_id: "host", sdp: { sdp: "still here" } })
+    expect(host.frames.filter((f) => f.message?.state === "SessionReset")).toEqual([])
+    for (const client of [host, guest, ...fuzzers]) client.close()
+  }, 120_000)
+
+  it("every generated HTTP request gets a status line that is not a 500, and the server carries on", async () => {
+    const requests = fc.sample(requestLine, { numRuns: HTTP_REQUESTS, seed: SEED })
+    const { port } = http.address() as AddressInfo
+    const statuses = new Map<number | undefined, number>()
+    const unanswered: string[] = []
+    let next = 0
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++]!
+        const status = statusOf(await rawHttp(port, request))
+        statuses.set(status, (statuses.get(status) ?? 0) + 1)
+        if (status === undefined || status >= 500) unanswered.push(request)
+      }
+    }))
+    expect(unanswered.slice(0, 3)).toEqual([])
+    expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200, 400, 404]))
+    expect((await fetch(`${base}/healthz`)).status).toBe(200)
+  }, 120_000)
+})
