@@ -1,13 +1,38 @@
 #!/usr/bin/env bash
-# `npm test`: build, typecheck, then every test with vitest.
+# `npm test`: system packages (installed when missing and allowed), build, typecheck, then the unit
+# and e2e suites with vitest, and one line per suite with its count and time at the end.
 # Tests that open WebRTC must not reach the machine's network (its external address, mDNS), so the
-# run goes inside a loopback-only network namespace whenever this user may create one.
+# suites run inside a loopback-only network namespace whenever this user may create one.
+# With arguments (`npm test -- test/server`), runs only vitest with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm run --silent build
-npm run --silent typecheck
+scripts/system-deps.sh
+
+vitest=(node_modules/.bin/vitest run)
 if [ -z "${P2P_TEST_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null; then
-  exec unshare -n bash -c 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"' _ node_modules/.bin/vitest run "$@"
+  vitest=(unshare -n bash -c 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"' _ "${vitest[@]}")
+else
+  echo "note: not root (or no unshare/ip): running without a loopback-only network namespace" >&2
 fi
-echo "note: not root (or no unshare/ip): running without a loopback-only network namespace" >&2
-exec node_modules/.bin/vitest run "$@"
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+step() { # name, command…: runs it and records its time
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "$name $((SECONDS - start))" >>"$results/times"
+}
+
+step build npm run --silent build
+step typecheck npm run --silent typecheck
+if [ $# -gt 0 ]; then
+  exec "${vitest[@]}" "$@"
+fi
+status=0
+for project in unit e2e; do
+  step "$project" "${vitest[@]}" --project "$project" --reporter=default --reporter=json --outputFile.json="$results/$project.json" || status=$?
+  [ $status -eq 0 ] || break
+done
+node scripts/test-summary.mjs "$results"
+exit $status
