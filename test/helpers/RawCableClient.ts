@@ -107,3 +107,20 @@ export class RawCableClient {
     for (const waiter of waiters) waiter()
   }
 }
+
+/** The raw clients one test opened, closed together afterwards. */
+export class RawClientPool {
+  private readonly clients: RawCableClient[] = []
+
+  /** Connects and, unless `welcome` is false, waits for the server's welcome. */
+  async connect(url: string, options: RawConnectOptions = {}, { welcome = true } = {}): Promise<RawCableClient> {
+    const client = await RawCableClient.connect(url, options)
+    this.clients.push(client)
+    if (welcome) await client.next((f) => f.type === "welcome")
+    return client
+  }
+
+  closeAll(): void {
+    for (const client of this.clients.splice(0)) client.close()
+  }
+}

@@ -42,3 +42,10 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
     await sleep(20)
   }
 }
+
+/** `p2p_rejections_total{reason}` as the server's `/metrics` reports it now. */
+export async function rejections(httpUrl: string, reason: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text()
+  const line = text.split("\n").find((l) => l.startsWith(`p2p_rejections_total{reason="${reason}"}`))
+  return line ? Number(line.split(" ")[1]) : 0
+}

@@ -2,15 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { buildChannelIdentifier } from "../../src/protocol/ChannelIdentifier.js"
 import { signJoinToken } from "../../src/server/JoinToken.js"
 import { RawCableClient } from "../helpers/RawCableClient.js"
-import { SECRET, startTestServer, type TestServer } from "../helpers/testServer.js"
+import { rejections, SECRET, startTestServer, type TestServer } from "../helpers/testServer.js"
 
 const JOIN = { type: "Connection", state: "SessionJoin" }
 
-async function metric(t: TestServer, reason: string): Promise<number> {
-  const text = await (await fetch(`${t.httpUrl}/metrics`)).text()
-  const line = text.split("\n").find((l) => l.startsWith(`p2p_rejections_total{reason="${reason}"}`))
-  return line ? Number(line.split(" ")[1]) : 0
-}
+const metric = (t: TestServer, reason: string) => rejections(t.httpUrl, reason)
 
 describe("bad input is refused with a reason and harms nothing else", () => {
   let t: TestServer

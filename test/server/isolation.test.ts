@@ -1,7 +1,7 @@
 import fc from "fast-check"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { peerStream, sessionStream } from "../../src/server/store/Broker.js"
-import { RawCableClient } from "../helpers/RawCableClient.js"
+import { RawClientPool, type RawCableClient } from "../helpers/RawCableClient.js"
 import { startRedis, type RedisProcess } from "../helpers/redisServer.js"
 import { startTestServer, type TestServer } from "../helpers/testServer.js"
 
@@ -35,20 +35,14 @@ for (const backend of ["memory", "redis"] as const) {
     let redis: RedisProcess | undefined
     let victimNode: TestServer
     let attackerNode: TestServer
-    const clients: RawCableClient[] = []
-    const connect = async (node: TestServer) => {
-      const client = await RawCableClient.connect(node.cableUrl)
-      clients.push(client)
-      return client
-    }
+    const pool = new RawClientPool()
+    const connect = (node: TestServer) => pool.connect(node.cableUrl, {}, { welcome: false })
     beforeAll(async () => {
       if (backend === "redis") redis = await startRedis()
       victimNode = await startTestServer(redis ? { redis: redis.url } : {})
       attackerNode = redis ? await startTestServer({ redis: redis.url }) : victimNode
     })
-    afterEach(() => {
-      for (const client of clients.splice(0)) client.close()
-    })
+    afterEach(() => pool.closeAll())
     afterAll(async () => {
       await victimNode.close()
       if (attackerNode !== victimNode) await attackerNode.close()
@@ -98,7 +92,7 @@ for (const backend of ["memory", "redis"] as const) {
         for (const { peer, ids, session } of members) expect(await peer.message(ids.peer, "SdpOffer")).toMatchObject({ sdp: { sdp: session } })
         await new Promise((resolve) => setTimeout(resolve, 100))
         for (const { peer } of members) expect(peer.frames.filter((f) => f.message?.state === "SdpOffer")).toEqual([])
-        for (const client of clients.splice(0)) client.close()
+        pool.closeAll()
       }
     })
   })

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { RawCableClient, type Frame } from "../helpers/RawCableClient.js"
+import { RawClientPool, type Frame, type RawCableClient } from "../helpers/RawCableClient.js"
 import { startRedis, type RedisProcess } from "../helpers/redisServer.js"
 import { eventually, startTestServer, type TestServer } from "../helpers/testServer.js"
 
@@ -8,13 +8,8 @@ const JOIN = { type: "Connection", state: "SessionJoin" }
 describe("a Redis outage: everything a node holds is released or re-registered", () => {
   let redis: RedisProcess
   let t: TestServer
-  const clients: RawCableClient[] = []
-  const connect = async () => {
-    const client = await RawCableClient.connect(t.cableUrl)
-    clients.push(client)
-    await client.next((f) => f.type === "welcome")
-    return client
-  }
+  const pool = new RawClientPool()
+  const connect = () => pool.connect(t.cableUrl)
   const healthy = async () => (await fetch(`${t.httpUrl}/healthz`)).status === 200
   /** Joins, trying again while the store is still coming back, as the client does. */
   const joinWhenBack = async (client: RawCableClient, identifier: string): Promise<Frame> => {
@@ -40,7 +35,7 @@ describe("a Redis outage: everything a node holds is released or re-registered",
     t = await startTestServer({ redis: redis.url, pingIntervalMs: 300, maxPeersPerSession: 3 })
   })
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close()
+    pool.closeAll()
     await t.close()
   })
 

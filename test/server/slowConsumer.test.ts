@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest"
 import type { Duplex } from "node:stream"
 import type { Logger } from "../../src/server/Logger.js"
-import { RawCableClient } from "../helpers/RawCableClient.js"
-import { eventually, startTestServer, type TestServer } from "../helpers/testServer.js"
+import { RawClientPool, type RawCableClient } from "../helpers/RawCableClient.js"
+import { eventually, rejections, startTestServer, type TestServer } from "../helpers/testServer.js"
 
 const offer = (to: string, sdp: string) => ({ type: "Connection", state: "SdpOffer", to_peer_id: to, sdp: { type: "offer", sdp } })
 
-async function metric(t: TestServer, reason: string): Promise<number> {
-  const text = await (await fetch(`${t.httpUrl}/metrics`)).text()
-  const line = text.split("\n").find((l) => l.startsWith(`p2p_rejections_total{reason="${reason}"}`))
-  return line ? Number(line.split(" ")[1]) : 0
-}
+const metric = (t: TestServer, reason: string) => rejections(t.httpUrl, reason)
 
 /** Stops reading from the socket: what the server sends piles up in its buffers. */
 function stopReading(client: RawCableClient): void {
@@ -19,15 +15,10 @@ function stopReading(client: RawCableClient): void {
 
 describe("a client that stops reading cannot make the server queue without bound", () => {
   let t: TestServer
-  const clients: RawCableClient[] = []
-  const connect = async () => {
-    const client = await RawCableClient.connect(t.cableUrl)
-    clients.push(client)
-    await client.next((f) => f.type === "welcome")
-    return client
-  }
+  const pool = new RawClientPool()
+  const connect = () => pool.connect(t.cableUrl)
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close()
+    pool.closeAll()
     await t.close()
   })
 

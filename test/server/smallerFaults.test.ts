@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest"
 import { signJoinToken, verifyJoinToken } from "../../src/server/JoinToken.js"
 import { createConsoleLogger, type Logger } from "../../src/server/Logger.js"
-import { RawCableClient } from "../helpers/RawCableClient.js"
+import { RawCableClient, RawClientPool } from "../helpers/RawCableClient.js"
 import { eventually, SECRET, startTestServer, type TestServer } from "../helpers/testServer.js"
 
 const JOIN = { type: "Connection", state: "SessionJoin" }
@@ -59,15 +59,10 @@ describe("join tokens have one spelling", () => {
 
 describe("the server's limits hold against a hostile peer", () => {
   let t: TestServer
-  const clients: RawCableClient[] = []
-  const connect = async (options = {}) => {
-    const client = await RawCableClient.connect(t.cableUrl, options)
-    clients.push(client)
-    await client.next((f) => f.type === "welcome")
-    return client
-  }
+  const pool = new RawClientPool()
+  const connect = (options = {}) => pool.connect(t.cableUrl, options)
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close()
+    pool.closeAll()
     await t.close()
   })
 
