@@ -1,12 +1,28 @@
-/** Machine-readable reasons a session reports through `p2pError` / the `error` event. */
+/**
+ * Machine-readable reasons a session reports through `p2pError` / the `error` event.
+ * Joining: `invalid_token`, `token_expired`, `missing_token` (the token; see `tokenProvider`),
+ * `bad_identifier` (session or peer id), `session_full` (the session waits for a place, state
+ * `full`), `origin_not_allowed` (where the runtime reports it; browsers do not), `signaling_unreachable`
+ * (no answer from the cable URL yet; still retrying), `peer_replaced` (another page joined with this
+ * peer id), `signaling_rejected` (refused for another reason). Afterwards: `signaling_error`,
+ * `negotiation_failed`, `bad_message`. Usage: `invalid_config`, `unsupported_data`, `not_connected`.
+ */
 export type P2pErrorCode =
+  | "invalid_token"
+  | "token_expired"
+  | "missing_token"
+  | "bad_identifier"
+  | "session_full"
+  | "origin_not_allowed"
+  | "signaling_unreachable"
+  | "peer_replaced"
   | "signaling_rejected"
   | "signaling_error"
-  | "session_full"
-  | "peer_replaced"
   | "negotiation_failed"
-  | "not_connected"
   | "bad_message"
+  | "invalid_config"
+  | "unsupported_data"
+  | "not_connected"
 
 /** An error the session reports; `code` says what happened, `cause` carries the underlying one. */
 export class P2pError extends Error {

@@ -4,7 +4,9 @@ import { ClientRole } from "./ClientRole.js"
 import { Emitter } from "./Emitter.js"
 import { HostRole } from "./HostRole.js"
 import { resolveP2pConfig, type P2pConfig, type ResolvedP2pConfig } from "./P2pConfig.js"
-import { P2pError } from "./P2pError.js"
+import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
+import { describeUnsendable } from "./describeUnsendable.js"
+import { P2pError, type P2pErrorCode } from "./P2pError.js"
 import type { RTCPeerConnectionConstructor } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
 import type { SessionState } from "./SessionState.js"
@@ -17,12 +19,22 @@ export interface P2pSessionOptions {
   peerId: string
   /** Join token from the server (see `signJoinToken`); omit only against an open development server. */
   token?: string
+  /**
+   * Called for a fresh join token before every (re)connection to signaling, so a session that heals
+   * hours later is not refused with `token_expired`. Resolve with the token, e.g. from a small
+   * endpoint of your app that mints one for the signed-in user. Default: none (`token` is reused).
+   */
+  tokenProvider?: () => string | Promise<string>
   config?: P2pConfig
   /** WebRTC implementation. Default: the global `RTCPeerConnection`. In Node: `node-datachannel/polyfill`. */
   RTCPeerConnection?: RTCPeerConnectionConstructor
-  /** WebSocket implementation. Default: the global `WebSocket`. In Node: `ws`. */
-  WebSocket?: typeof WebSocket
+  /** WebSocket implementation. Default: the global `WebSocket`. In Node: `ws`'s default export. */
+  WebSocket?: WebSocketConstructor
 }
+
+/** A WebSocket class: the browser's, or `ws`'s default export in Node. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WebSocketConstructor = abstract new (url: string | URL, protocols?: string | string[], ...rest: any[]) => unknown
 
 export interface P2pSessionEvents {
   /** The session's state changed. */
@@ -53,20 +65,33 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private rejoinAttempts = 0
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined
   private joinTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly tokenProvider: (() => string | Promise<string>) | undefined
+  private tokenRetried = false
 
   constructor(options: P2pSessionOptions) {
     super()
     this.peerId = options.peerId
     this.sessionId = options.sessionId
-    this.config = resolveP2pConfig(options.config)
+    if (!ID_PATTERN.test(options.sessionId) || !ID_PATTERN.test(options.peerId)) {
+      throw new P2pError("bad_identifier", "sessionId and peerId must be 1-128 characters of A-Z a-z 0-9 _ - . : @")
+    }
+    try {
+      this.config = resolveP2pConfig(options.config)
+    } catch (error) {
+      throw new P2pError("invalid_config", (error as Error).message, { cause: error })
+    }
+    const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
+    if (!WebSocketClass) {
+      throw new TypeError('P2pSession: no WebSocket here; in Node pass one: import WebSocket from "ws"; new P2pSession({ …, WebSocket })')
+    }
     this.context = this.roleContext(options.RTCPeerConnection ?? globalThis.RTCPeerConnection)
-    const { cableUrl, sessionId, peerId, token, WebSocket } = options
-    this.signaling = new SignalingClient({ cableUrl, sessionId, peerId, token, WebSocket }, {
+    this.tokenProvider = options.tokenProvider
+    const { cableUrl, sessionId, peerId, token, tokenProvider } = options
+    this.signaling = new SignalingClient({ cableUrl, sessionId, peerId, token, tokenProvider, WebSocket: WebSocketClass as typeof WebSocket }, {
       signalingConnected: () => this.signalingConnected(),
-      signalingRejected: () => {
-        this.emit("error", new P2pError("signaling_rejected", "the signaling server refused this peer's token or identifier"))
-        this.stop()
-      },
+      signalingRejected: (code) => this.rejected(code),
+      signalingUnreachable: (code, detail) => this.emit("error", new P2pError(code, detail)),
+      tokenFailed: (error) => this.emit("error", new P2pError("token_expired", "the tokenProvider failed to give a token; trying again", { cause: error })),
       signalInvalid: (error) => this.emit("error", new P2pError("bad_message", "the signaling server sent a message this client does not understand", { cause: error })),
       signalReceived: (signal) => this.signalReceived(signal),
       // The host re-registers first after a server restart, so a waiting client cannot take its place.
@@ -110,9 +135,35 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.setState("closed")
   }
 
-  /** Sends `data` to every peer through the host. False when not connected. */
+  /** The join token the next connection to signaling uses (a page may refresh it at any time). */
+  set token(token: string | undefined) {
+    this.signaling.setToken(token)
+  }
+
+  /**
+   * Sends `data` to every peer through the host. False when not connected, or when `data` is
+   * something JSON cannot carry faithfully (then an `unsupported_data` error says why).
+   */
   send(data: unknown): boolean {
+    const problem = describeUnsendable(data)
+    if (problem) {
+      this.emit("error", new P2pError("unsupported_data", problem))
+      return false
+    }
     return this.currentState === "connected" && (this.role?.send(data) ?? false)
+  }
+
+  /** The server refused the subscription: a fresh token may help once; anything else ends the session. */
+  private rejected(code: string | undefined): void {
+    const tokenProblem = code === "token_expired" || code === "invalid_token" || code === "missing_token"
+    if (tokenProblem && this.tokenProvider && !this.tokenRetried) {
+      this.tokenRetried = true
+      return this.signaling.connect()
+    }
+    const known: readonly string[] = ["invalid_token", "token_expired", "missing_token", "bad_identifier", "peer_replaced"]
+    const errorCode = code && known.includes(code) ? (code as P2pErrorCode) : "signaling_rejected"
+    this.emit("error", new P2pError(errorCode, REJECTION_TEXT[errorCode] ?? `the signaling server refused this peer (${code ?? "no reason given"})`))
+    this.stop()
   }
 
   private roleContext(RTCPeerConnection: RTCPeerConnectionConstructor | undefined): RoleContext {
@@ -154,6 +205,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   }
 
   private signalingConnected(): void {
+    this.tokenRetried = false
     // A connected client has nothing to join; it may be back only to restart ICE.
     if (this.role?.kind === "client" && this.role.connected) return this.role.signalingReady()
     this.join()
@@ -176,13 +228,22 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
           this.emit("error", new P2pError("peer_replaced", "another page joined with this peer id"))
           return this.stop()
         }
-        this.emit("error", new P2pError(signal.code === "session_full" ? "session_full" : "signaling_error", `${signal.code}: ${signal.message}`))
+        if (signal.code === "session_full") return this.sessionFull(signal.message)
+        this.emit("error", new P2pError("signaling_error", `${signal.code}: ${signal.message}`))
         // A server that could not reach its store will, later: try the join again.
         const transient = signal.code === "store_unavailable" || signal.code === "internal_error"
         if (transient && !this.role) this.scheduleRejoin()
         return
       }
     }
+  }
+
+  /** Waits for a place: the join is tried again (see `scheduleRejoin`) until one frees up. */
+  private sessionFull(message: string): void {
+    if (this.currentState !== "full") this.emit("error", new P2pError("session_full", `${message}; joining by itself when a place frees up`))
+    this.setState("full")
+    clearTimeout(this.joinTimer)
+    this.scheduleRejoin()
   }
 
   private ready(hostPeerId: string, joinerPeerId: string): void {
@@ -205,7 +266,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   }
 
   private join(): void {
-    if (this.currentState !== "connected") this.setState("negotiating")
+    if (this.currentState !== "connected" && this.currentState !== "full") this.setState("negotiating")
     this.signaling.send(this.lostHost ? { state: "SessionJoin", lost_host_peer_id: this.lostHost } : { state: "SessionJoin" })
     // No SessionReady (a lost reply, a server in trouble): ask again, backing off.
     clearTimeout(this.joinTimer)
@@ -223,4 +284,12 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       else this.signaling.connect()
     }, delay)
   }
+}
+
+const REJECTION_TEXT: Partial<Record<P2pErrorCode, string>> = {
+  invalid_token: "the signaling server refused the join token: it was not signed for this session and peer with the server's secret",
+  token_expired: "the join token has expired; give the session a fresh one (token attribute or tokenProvider)",
+  missing_token: "the signaling server needs a join token (p2pFrameTag or signJoinToken makes one)",
+  bad_identifier: "the signaling server refused the session or peer id",
+  peer_replaced: "another page joined with this peer id",
 }

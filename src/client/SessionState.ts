@@ -1,6 +1,7 @@
 /**
  * Where a peer stands. `negotiating`: joining through signaling; `connecting`: opening the peer
  * connection; `connected`: in the session (the host is connected as soon as it is elected);
- * `disconnected`: lost the host, healing; `closed`: stopped.
+ * `full`: the session has no place; it joins by itself when one frees up; `disconnected`: lost
+ * the host, healing; `closed`: stopped.
  */
-export type SessionState = "idle" | "negotiating" | "connecting" | "connected" | "disconnected" | "closed"
+export type SessionState = "idle" | "negotiating" | "connecting" | "connected" | "full" | "disconnected" | "closed"

@@ -6,7 +6,15 @@ import type { ServerSignal } from "../protocol/Signal.js"
 /** What the signaling client reports to the session. */
 export interface SignalingClientDelegate {
   signalingConnected(): void
-  signalingRejected(): void
+  /** The server refused the subscription; `code` is its reason (`invalid_token`, …) when it gave one. */
+  signalingRejected(code: string | undefined): void
+  /**
+   * No confirmed subscription within `unreachableAfterMs` of trying (it keeps trying). `code` is
+   * `origin_not_allowed` when the runtime saw the server answer 403, else `signaling_unreachable`.
+   */
+  signalingUnreachable(code: "signaling_unreachable" | "origin_not_allowed", detail: string): void
+  /** The token provider failed; the attempt is retried later. */
+  tokenFailed(error: unknown): void
   signalReceived(signal: ServerSignal): void
   signalInvalid(error: unknown): void
   /** How long to wait before reconnect attempt `attempt` (0-based) after the socket was lost. */
@@ -18,10 +26,14 @@ export interface SignalingClientOptions {
   sessionId: string
   peerId: string
   token: string | undefined
+  /** Called before every (re)connection for a fresh token. */
+  tokenProvider?: () => string | Promise<string>
   /** WebSocket implementation; default: the global one. */
   WebSocket?: typeof WebSocket
   /** An attempt not confirmed within this long is abandoned and retried. Default: 3000. */
   connectTimeoutMs?: number
+  /** Report the server unreachable after trying for this long. Default: 5000. */
+  unreachableAfterMs?: number
 }
 
 /** Outgoing signals, in wire form. */
@@ -37,60 +49,54 @@ export class SignalingClient {
   private subscription: Subscription | undefined
   private isConnected = false
   private wanted = false
+  private fetchingToken = false
   private attempts = 0
   private timer: ReturnType<typeof setTimeout> | undefined
+  private unreachableTimer: ReturnType<typeof setTimeout> | undefined
+  private refusal: string | undefined
+  private lastSocketError = ""
+  private token: string | undefined
 
   constructor(
     private readonly options: SignalingClientOptions,
     private readonly delegate: SignalingClientDelegate,
-  ) {}
+  ) {
+    this.token = options.token
+  }
 
   /** True while the subscription is confirmed. */
   get connected(): boolean {
     return this.isConnected
   }
 
-  /** Opens the socket and subscribes, retrying until confirmed or {@link disconnect}ed. */
+  /** The token the next subscription uses. */
+  setToken(token: string | undefined): void {
+    this.token = token
+  }
+
+  /** Opens the socket and subscribes (after asking the token provider, if any), retrying until confirmed or {@link disconnect}ed. */
   connect(): void {
     this.wanted = true
-    if (this.consumer) return
-    clearTimeout(this.timer)
-    if (this.options.WebSocket) adapters.WebSocket = this.options.WebSocket
-    installWindowListenerShim()
-    const consumer = createConsumer(this.options.cableUrl)
-    this.consumer = consumer
-    const mine = () => this.consumer === consumer
-    this.timer = setTimeout(() => mine() && !this.isConnected && this.retry(), this.options.connectTimeoutMs ?? 3000)
-    this.subscription = consumer.subscriptions.create(
-      { channel: SIGNALING_CHANNEL, session_id: this.options.sessionId, peer_id: this.options.peerId, token: this.options.token },
-      {
-        connected: () => {
-          if (!mine()) return
-          clearTimeout(this.timer)
-          this.isConnected = true
-          this.attempts = 0
-          this.delegate.signalingConnected()
+    this.startUnreachableClock()
+    if (this.consumer || this.fetchingToken) return
+    const provider = this.options.tokenProvider
+    if (!provider) return this.open()
+    this.fetchingToken = true
+    Promise.resolve()
+      .then(provider)
+      .then(
+        (token) => {
+          this.fetchingToken = false
+          // An empty token is no token (a server with open joins needs none).
+          this.token = typeof token === "string" && token !== "" ? token : undefined
+          if (this.wanted && !this.consumer) this.open()
         },
-        rejected: () => {
-          if (!mine()) return
-          this.disconnect()
-          this.delegate.signalingRejected()
-        },
-        disconnected: () => {
-          if (mine() && this.isConnected) this.retry()
-        },
-        received: (message: unknown) => {
-          if (!mine()) return
-          let signal: ServerSignal
-          try {
-            signal = parseServerSignal(message)
-          } catch (error) {
-            return this.delegate.signalInvalid(error)
-          }
-          this.delegate.signalReceived(signal)
-        },
-      },
-    )
+      )
+      .catch((error: unknown) => {
+        this.fetchingToken = false
+        this.delegate.tokenFailed(error)
+        if (this.wanted) this.retry()
+      })
   }
 
   /** Sends a signal; false when the subscription is not confirmed. */
@@ -103,7 +109,71 @@ export class SignalingClient {
   disconnect(): void {
     this.wanted = false
     clearTimeout(this.timer)
+    this.stopUnreachableClock()
     this.teardown()
+  }
+
+  private open(): void {
+    clearTimeout(this.timer)
+    adapters.WebSocket = observedWebSocket(this.options.WebSocket ?? globalThis.WebSocket, (message) => (this.lastSocketError = message))
+    installWindowListenerShim()
+    const consumer = createConsumer(this.options.cableUrl)
+    this.consumer = consumer
+    this.refusal = undefined
+    const mine = () => this.consumer === consumer
+    this.timer = setTimeout(() => mine() && !this.isConnected && this.retry(), this.options.connectTimeoutMs ?? 3000)
+    this.subscription = consumer.subscriptions.create(
+      { channel: SIGNALING_CHANNEL, session_id: this.options.sessionId, peer_id: this.options.peerId, token: this.token },
+      {
+        connected: () => {
+          if (!mine()) return
+          clearTimeout(this.timer)
+          this.stopUnreachableClock()
+          this.isConnected = true
+          this.attempts = 0
+          this.delegate.signalingConnected()
+        },
+        rejected: () => {
+          if (!mine()) return
+          const code = this.refusal
+          this.disconnect()
+          this.delegate.signalingRejected(code)
+        },
+        disconnected: () => {
+          if (mine() && this.isConnected) this.retry()
+        },
+        received: (message: unknown) => {
+          if (!mine()) return
+          let signal: ServerSignal
+          try {
+            signal = parseServerSignal(message)
+          } catch (error) {
+            return this.delegate.signalInvalid(error)
+          }
+          // The server says why before it rejects a subscription.
+          if (!this.isConnected && signal.state === "Error") return void (this.refusal = signal.code)
+          this.delegate.signalReceived(signal)
+        },
+      },
+    )
+  }
+
+  private startUnreachableClock(): void {
+    if (this.isConnected || this.unreachableTimer !== undefined) return
+    this.lastSocketError = ""
+    this.unreachableTimer = setTimeout(() => {
+      if (this.isConnected || !this.wanted) return
+      const forbidden = /\b403\b/.test(this.lastSocketError)
+      const detail = forbidden
+        ? `${this.options.cableUrl} refused this page's origin (HTTP 403); the server must allow it`
+        : `no answer from ${this.options.cableUrl} yet (${this.lastSocketError || "no connection"}); still trying`
+      this.delegate.signalingUnreachable(forbidden ? "origin_not_allowed" : "signaling_unreachable", detail)
+    }, this.options.unreachableAfterMs ?? 5000)
+  }
+
+  private stopUnreachableClock(): void {
+    clearTimeout(this.unreachableTimer)
+    this.unreachableTimer = undefined
   }
 
   private teardown(): void {
@@ -127,6 +197,22 @@ export class SignalingClient {
     this.attempts += 1
     clearTimeout(this.timer)
     this.timer = setTimeout(() => this.wanted && this.connect(), delay)
+  }
+}
+
+/**
+ * The WebSocket class ActionCable opens, reporting each socket's error text: Node's `ws` says
+ * "Unexpected server response: 403" when the origin is refused (browsers say nothing).
+ */
+function observedWebSocket(Base: typeof WebSocket, onError: (message: string) => void): typeof WebSocket {
+  if (typeof Base !== "function") {
+    throw new TypeError("P2pSession: no WebSocket implementation; in Node pass one, e.g. `import WebSocket from \"ws\"` and `new P2pSession({ …, WebSocket })`")
+  }
+  return class ObservedWebSocket extends Base {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols)
+      this.addEventListener("error", (event: Event) => onError(String((event as Event & { message?: unknown }).message ?? "")))
+    }
   }
 }
 

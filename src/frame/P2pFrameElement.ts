@@ -10,6 +10,7 @@ export interface P2pFrameEventMap {
   "p2p:negotiating": CustomEvent<{ state: SessionState }>
   "p2p:connecting": CustomEvent<{ state: SessionState }>
   "p2p:connected": CustomEvent<{ state: SessionState }>
+  "p2p:full": CustomEvent<{ state: SessionState }>
   "p2p:disconnected": CustomEvent<{ state: SessionState }>
   "p2p:closed": CustomEvent<{ state: SessionState }>
   "p2p:message": CustomEvent<{ message: P2pMessage }>
@@ -18,11 +19,19 @@ export interface P2pFrameEventMap {
 }
 
 /**
- * `<p2p-frame session-id peer-id token config cable-url>`: joins the session while it is in the
- * document and re-dispatches the session's events as `p2p:*` DOM events. All logic is in
+ * `<p2p-frame session-id peer-id token token-url config cable-url>`: joins the session while it is
+ * in the document and re-dispatches the session's events as `p2p:*` DOM events. All logic is in
  * {@link P2pSession}.
+ *
+ * Tokens: every (re)connection to signaling uses a fresh one from {@link tokenProvider} if the page
+ * set it, else from `token-url` (fetched, same origin: JSON `{"token": "…"}` or the bare token),
+ * else the `token` attribute as it is then. Setting `token` on a session that was refused for its
+ * token starts it again.
  */
 export class P2pFrameElement extends HTMLElement {
+  static observedAttributes = ["token"]
+  /** Gives a fresh join token before each (re)connection; set it before the frame connects, or any time after. */
+  tokenProvider: (() => string | Promise<string>) | undefined
   private current: P2pSession | undefined
   private lastStates: P2pMessage | undefined
   private readonly onPageHide = () => this.current?.stop()
@@ -36,10 +45,11 @@ export class P2pFrameElement extends HTMLElement {
         sessionId: this.required("session-id"),
         peerId: this.required("peer-id"),
         token: this.getAttribute("token") ?? undefined,
+        tokenProvider: () => this.provideToken(),
         config: this.config,
       })
     } catch (error) {
-      this.dispatch("p2p:error", { error: error instanceof P2pError ? error : new P2pError("signaling_error", String(error), { cause: error }) })
+      this.dispatch("p2p:error", { error: error instanceof P2pError ? error : new P2pError("invalid_config", String(error), { cause: error }) })
       return
     }
     this.current = session
@@ -63,6 +73,16 @@ export class P2pFrameElement extends HTMLElement {
     window.removeEventListener("pagehide", this.onPageHide)
     this.current?.stop()
     this.current = undefined
+  }
+
+  attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
+    if (name !== "token" || previous === value || !this.current) return
+    this.current.token = value ?? undefined
+    // Refused for its token, the session stopped: the new one starts it again.
+    if (this.current.state === "closed" && this.isConnected) {
+      this.disconnectedCallback()
+      this.connectedCallback()
+    }
   }
 
   /** The session, while the element is connected. */
@@ -100,13 +120,28 @@ export class P2pFrameElement extends HTMLElement {
     return this.current?.send(data) ?? false
   }
 
+  private async provideToken(): Promise<string> {
+    if (this.tokenProvider) return this.tokenProvider()
+    const url = this.getAttribute("token-url")
+    if (url) {
+      const response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json, text/plain" } })
+      if (!response.ok) throw new Error(`token-url ${url} answered ${response.status}`)
+      const text = (await response.text()).trim()
+      const token = text.startsWith("{") ? (JSON.parse(text) as { token?: unknown }).token : text
+      if (typeof token !== "string" || !token) throw new Error(`token-url ${url} gave no token`)
+      this.setAttribute("token", token)
+      return token
+    }
+    return this.getAttribute("token") ?? ""
+  }
+
   private get config(): P2pConfig {
     const text = this.getAttribute("config")
     if (!text) return {}
     try {
       return JSON.parse(text) as P2pConfig
     } catch (error) {
-      throw new P2pError("signaling_error", "the config attribute of <p2p-frame> is not valid JSON", { cause: error })
+      throw new P2pError("invalid_config", "the config attribute of <p2p-frame> is not valid JSON", { cause: error })
     }
   }
 
@@ -120,7 +155,7 @@ export class P2pFrameElement extends HTMLElement {
 
   private required(name: string): string {
     const value = this.getAttribute(name)
-    if (!value) throw new P2pError("signaling_error", `<p2p-frame> needs a ${name} attribute`)
+    if (!value) throw new P2pError("bad_identifier", `<p2p-frame> needs a ${name} attribute`)
     return value
   }
 
@@ -137,4 +172,8 @@ declare global {
   interface HTMLElementTagNameMap {
     "p2p-frame": P2pFrameElement
   }
+  // `frame.addEventListener("p2p:message", (event) => event.detail.message)` is typed, on the
+  // frame and on any ancestor (the events bubble).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends P2pFrameEventMap {}
 }

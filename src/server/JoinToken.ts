@@ -16,6 +16,9 @@ export interface JoinTokenClaims {
  * `v1|<session id>|<peer id>|<expiry>`. See docs/protocol.md.
  */
 export function signJoinToken(secret: string, claims: JoinTokenClaims): string {
+  // The same rule as the server's: a token signed with a secret it refuses could never be checked.
+  if (typeof secret !== "string" || secret.length < 16) throw new TypeError("signJoinToken: the secret must be a string of at least 16 characters")
+  if (!Number.isFinite(claims.expiresAt)) throw new TypeError("signJoinToken: expiresAt must be a time in milliseconds since the epoch")
   const expiry = Math.floor(claims.expiresAt / 1000)
   return `${VERSION}.${expiry}.${mac(secret, claims.sessionId, claims.peerId, expiry)}`
 }

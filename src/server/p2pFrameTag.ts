@@ -1,4 +1,4 @@
-import type { P2pConfig } from "../client/P2pConfig.js"
+import { validateP2pConfig, type P2pConfig } from "../client/P2pConfig.js"
 import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
 import { signJoinToken } from "./JoinToken.js"
 
@@ -11,7 +11,7 @@ export interface P2pFrameTagOptions {
   config?: P2pConfig
   /** Signaling endpoint; default: `/cable` on the page's own origin. */
   cableUrl?: string
-  /** Token validity in ms. Default: 1 hour. */
+  /** Token validity in ms. Default: 1 hour (give the page a `tokenProvider` to renew it; see the README). */
   expiresInMs?: number
   /** Inner HTML, e.g. the element carrying `data-controller`. Inserted as is. */
   content?: string
@@ -26,6 +26,12 @@ export function p2pFrameTag(options: P2pFrameTagOptions): string {
   if (typeof sessionId !== "string" || !ID_PATTERN.test(sessionId) || typeof peerId !== "string" || !ID_PATTERN.test(peerId)) {
     throw new TypeError("p2pFrameTag: session and peer ids must be 1-128 characters of [A-Za-z0-9_.:@-]")
   }
+  try {
+    validateP2pConfig(config)
+  } catch (error) {
+    throw new TypeError(`p2pFrameTag: ${(error as Error).message}`)
+  }
+  if (!(Number.isFinite(expiresInMs) && expiresInMs > 0)) throw new TypeError("p2pFrameTag: expiresInMs must be a positive number of milliseconds")
   const attributes: Array<[string, string]> = [["session-id", sessionId], ["peer-id", peerId]]
   if (secret !== undefined) attributes.push(["token", signJoinToken(secret, { sessionId, peerId, expiresAt: Date.now() + expiresInMs })])
   if (config) attributes.push(["config", JSON.stringify(config)])

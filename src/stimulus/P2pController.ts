@@ -45,6 +45,8 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
   p2pConnecting(): void {}
   /** Your peer is in the session; from now on `p2pSendMessage` works. */
   p2pConnected(): void {}
+  /** The session is full; your peer joins by itself when a place frees up. */
+  p2pFull(): void {}
   /** Your peer lost the host; the session heals by itself. */
   p2pDisconnected(): void {}
   /** The session was stopped. */
@@ -55,7 +57,10 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
   /** The host changed (`iamHost` tells whether it is this peer). */
   p2pHostChanged(_hostPeerId: string, _iamHost: boolean): void {}
 
-  /** Sends `data` to every peer (and back to you) through the host. False when not connected. */
+  /**
+   * Sends `data` to every peer (and back to you) through the host. False when not connected, or
+   * when JSON cannot carry `data` faithfully (then `p2pError` gets `unsupported_data`).
+   */
   p2pSendMessage(data: unknown): boolean {
     return this.p2pFrame?.send(data) ?? false
   }
@@ -80,6 +85,8 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
         return this.p2pConnecting()
       case "connected":
         return this.p2pConnected()
+      case "full":
+        return this.p2pFull()
       case "disconnected":
         return this.p2pDisconnected()
       case "closed":
