@@ -6,7 +6,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/{protocol,server,store,cli}/**/*.test.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/{protocol,server,store,cli,client}/**/*.test.ts"] } },
       // Browser tests run one file at a time: they share the loopback network, and one of them
       // blacks out UDP on purpose.
       { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], fileParallelism: false } },

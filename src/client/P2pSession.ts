@@ -27,14 +27,16 @@ export interface P2pSessionOptions {
   tokenProvider?: () => string | Promise<string>
   config?: P2pConfig
   /** WebRTC implementation. Default: the global `RTCPeerConnection`. In Node: `node-datachannel/polyfill`. */
-  RTCPeerConnection?: RTCPeerConnectionConstructor
+  RTCPeerConnection?: RTCPeerConnectionClass
   /** WebSocket implementation. Default: the global `WebSocket`. In Node: `ws`'s default export. */
   WebSocket?: WebSocketConstructor
 }
 
 /** A WebSocket class: the browser's, or `ws`'s default export in Node. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type WebSocketConstructor = abstract new (url: string | URL, protocols?: string | string[], ...rest: any[]) => unknown
+export type WebSocketConstructor = abstract new (url: string | URL, protocols?: string | string[]) => object
+
+/** An RTCPeerConnection class: the browser's, or node-datachannel's `polyfill` export in Node. */
+export type RTCPeerConnectionClass = new (configuration?: RTCConfiguration) => object
 
 export interface P2pSessionEvents {
   /** The session's state changed. */
@@ -84,7 +86,8 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     if (!WebSocketClass) {
       throw new TypeError('P2pSession: no WebSocket here; in Node pass one: import WebSocket from "ws"; new P2pSession({ …, WebSocket })')
     }
-    this.context = this.roleContext(options.RTCPeerConnection ?? globalThis.RTCPeerConnection)
+    // node-datachannel's polyfill implements the same interface under its own type names.
+    this.context = this.roleContext((options.RTCPeerConnection as RTCPeerConnectionConstructor | undefined) ?? globalThis.RTCPeerConnection)
     this.tokenProvider = options.tokenProvider
     const { cableUrl, sessionId, peerId, token, tokenProvider } = options
     this.signaling = new SignalingClient({ cableUrl, sessionId, peerId, token, tokenProvider, WebSocket: WebSocketClass as typeof WebSocket }, {

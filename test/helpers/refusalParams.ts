@@ -20,8 +20,8 @@ export function refusalParams(secret: string, sessionId: string) {
 
 /** What each subscription of the scenario must have seen: refusals as callbacks, never an exception. */
 export const EXPECTED_REFUSALS = {
-  badToken: ["rejected"],
-  longIdentifier: ["rejected"],
+  badToken: ["received Error:invalid_token", "rejected"],
+  longIdentifier: ["received Error:bad_identifier", "rejected"],
   member: ["connected", "received Error:unknown_message", "received Error:not_joined", "received Error:peer_replaced", "received Error:unknown_subscription"],
   again: ["connected"],
   flood: ["connected", "received Error:rate_limited", "disconnected"],

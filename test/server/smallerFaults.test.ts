@@ -110,6 +110,7 @@ describe("the server's limits hold against a hostile peer", () => {
     const client = await connect()
     const identifier = JSON.stringify({ ...JSON.parse(t.identifier("room", "p")), padding: "x".repeat(2100) })
     client.subscribe(identifier)
+    expect(await client.message(identifier, "Error")).toMatchObject({ code: "bad_identifier" })
     expect(await client.next((f) => f.identifier === identifier)).toEqual({ identifier, type: "reject_subscription", reason: "bad_identifier" })
     client.perform(t.identifier("room", "p"), JOIN)
   })

@@ -117,6 +117,8 @@ export class SignalingChannel implements CableConnectionDelegate {
     } catch (error) {
       const refusal = asProtocolError(error)
       this.refused(connection, refusal)
+      // The official client's `rejected` callback carries no reason: it hears it first as a message.
+      this.sendError(connection, identifier, refusal)
       return connection.send({ type: "reject_subscription", identifier, reason: refusal.code })
     }
     subscriptions.set(identifier, subscription)
@@ -164,6 +166,11 @@ export class SignalingChannel implements CableConnectionDelegate {
   private notSubscribed(connection: CableConnection, identifier: string): void {
     const refusal = new ProtocolError("unknown_subscription", "not subscribed with this identifier")
     this.refused(connection, refusal)
+    this.sendError(connection, identifier, refusal)
+  }
+
+  /** An `Error` message on an identifier that holds no subscription on this node. */
+  private sendError(connection: CableConnection, identifier: string, refusal: ProtocolError): void {
     connection.sendText(`{"identifier":${JSON.stringify(identifier)},"message":${JSON.stringify(errorSignal(refusal))}}`)
   }
 
