@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net"
 import express from "express"
 import Fastify from "fastify"
 import { afterEach, describe, expect, it } from "vitest"
-import { SignalingServer, silentLogger } from "../../src/server/index.js"
+import { createClientAssetHandler, SignalingServer, silentLogger } from "../../src/server/index.js"
 import { RawCableClient } from "../helpers/RawCableClient.js"
 
 async function listen(server: Server): Promise<number> {
@@ -36,6 +36,7 @@ describe("mounting into an existing Node HTTP server", () => {
     signaling = new SignalingServer({ secret: "mount-secret-0123456789", logger: silentLogger })
     const app = express()
     app.use(signaling.handleHttp)
+    app.use(createClientAssetHandler()) // calls next() for what is not a /p2p/ module
     app.get("/", (_request, response) => void response.send("express page"))
     const server = app.listen(0, "127.0.0.1")
     signaling.attach(server)
@@ -43,6 +44,9 @@ describe("mounting into an existing Node HTTP server", () => {
     const { port } = server.address() as AddressInfo
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("express page")
     expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/p2p_connections/)
+    const bundle = await fetch(`http://127.0.0.1:${port}/p2p/bundle/p2p.js`)
+    expect(bundle.headers.get("content-type")).toMatch(/javascript/)
+    expect((await fetch(`http://127.0.0.1:${port}/p2p/nothing.js`)).status).toBe(404)
     const client = await RawCableClient.connect(`ws://127.0.0.1:${port}/cable`)
     expect(await client.next((f) => f.type === "welcome")).toEqual({ type: "welcome" })
     await signaling.close()

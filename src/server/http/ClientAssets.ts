@@ -44,13 +44,17 @@ export function importmapTag(prefix = CLIENT_ASSETS_PREFIX): string {
 
 /**
  * Serves the browser modules (and their two dependencies) under `prefix` as ES modules.
- * Returns a handler that answers true when it handled the request.
+ * Returns a handler that answers true when it handled the request; as Express/Connect middleware
+ * (`app.use(createClientAssetHandler())`) it calls `next()` for every other request.
  */
 export function createClientAssetHandler(prefix = CLIENT_ASSETS_PREFIX) {
   const cache = new Map<string, Buffer>()
-  return function handleClientAssets(request: IncomingMessage, response: ServerResponse): boolean {
+  return function handleClientAssets(request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void): boolean {
     const pathname = requestPathname(request.url)
-    if (request.method !== "GET" || !pathname?.startsWith(`${prefix}/`)) return false
+    if ((request.method !== "GET" && request.method !== "HEAD") || !pathname?.startsWith(`${prefix}/`)) {
+      next?.()
+      return false
+    }
     const file = resolveAsset(pathname.slice(prefix.length + 1))
     if (!file) {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found\n")
