@@ -1,12 +1,15 @@
-import { resolve } from "node:path"
+import { appendFileSync, existsSync, readFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { CliError } from "./CliError.js"
-import { controllerTemplate } from "./templates/controllerTemplate.js"
+import { controllerMarkup, controllerTemplate } from "./templates/controllerTemplate.js"
+import { registration } from "./templates/installTemplates.js"
 import { writeFiles } from "./writeFiles.js"
 
 export const CONTROLLER_HELP = `Usage: p2p-streams-channel controller <name> [options]
 
-Writes a Stimulus controller extending P2pController, with every p2p callback stubbed.
+Writes a Stimulus controller extending P2pController, with every p2p callback stubbed, registers
+it in the folder's index.js when there is one (install writes it), and prints its markup.
 
   p2p-streams-channel controller chat   ->  app/javascript/controllers/chat_controller.js
 
@@ -40,5 +43,15 @@ export function controllerCommand(args: string[], cwd: string): void {
   const content = controllerTemplate(className, identifier, values.typescript)
   const path = resolve(cwd, values.dir, `${fileBase}_controller.${values.typescript ? "ts" : "js"}`)
   writeFiles([{ path, content }], { force: values.force, cwd })
-  process.stdout.write(`\nUse it inside a <p2p-frame>: <div data-controller="${identifier}">…</div>\n`)
+  if (!values.typescript) register(join(dirname(path), "index.js"), registration(className, identifier, fileBase), identifier, cwd)
+  process.stdout.write(`\nUse it inside a <p2p-frame> (p2pFrame's content):\n\n${controllerMarkup(identifier)}\n`)
+}
+
+// Pages load the index (p2pHead), so a controller registered there works with no other step.
+function register(indexPath: string, lines: string, identifier: string, cwd: string): void {
+  if (!existsSync(indexPath)) return
+  const index = readFileSync(indexPath, "utf8")
+  if (index.includes(lines.split("\n")[0]!)) return
+  appendFileSync(indexPath, `${index.endsWith("\n") || index === "" ? "" : "\n"}${lines}`)
+  process.stdout.write(`${"updated".padEnd(10)} ${relative(cwd, indexPath)} (registers ${identifier})\n`)
 }

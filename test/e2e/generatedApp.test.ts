@@ -1,7 +1,5 @@
-import { execFileSync } from "node:child_process"
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
+import { execFileSync, spawn, type ChildProcess } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -12,28 +10,49 @@ import { CLI, runCli } from "../helpers/cli.js"
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 
-/** A fresh Node app, set up only with `install` and `controller`, plus the few lines the README asks for. */
-function makeApp(): string {
+/**
+ * A fresh Express app set up by following what `install` and `controller` print, literally: the
+ * three steps' lines go into server.js as printed, and the page renders the markup `controller`
+ * printed. No other wiring.
+ */
+function makeApp(): { dir: string; installOutput: string } {
   const dir = mkdtempSync(join(tmpdir(), "p2p-app-"))
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "my-app", type: "module" }))
   mkdirSync(join(dir, "node_modules"))
   symlinkSync(ROOT, join(dir, "node_modules", "p2p-streams-channel"))
-  execFileSync(process.execPath, [CLI, "install"], { cwd: dir })
-  execFileSync(process.execPath, [CLI, "controller", "chat"], { cwd: dir })
-  copyFileSync(join(ROOT, "test/fixtures/generated-app/server.js"), join(dir, "server.js"))
-  return dir
+  symlinkSync(join(ROOT, "node_modules", "express"), join(dir, "node_modules", "express"))
+  const installOutput = execFileSync(process.execPath, [CLI, "install"], { cwd: dir, encoding: "utf8" })
+  const controllerOutput = execFileSync(process.execPath, [CLI, "controller", "chat"], { cwd: dir, encoding: "utf8" })
+  const markup = controllerOutput.slice(controllerOutput.indexOf('<div data-controller="chat">')).trim()
+  const step = (pattern: RegExp) => {
+    const line = installOutput.split("\n").find((text) => pattern.test(text))
+    if (!line) throw new Error(`install printed no line matching ${pattern}:\n${installOutput}`)
+    return line.split("//")[0]!.replace(/^\s*(\d\.\s*In your pages' <head>:\s*)?/, "").trim()
+  }
+  writeFileSync(join(dir, "server.js"), `import express from "express"
+${step(/import \{ mountSignaling/)}
+const app = express()
+${step(/app\.use\(p2pMiddleware\)/)}
+app.get("/", (req, res) => res.send(\`<!doctype html><head>\${p2pHead}</head><body>\${p2pFrame({ sessionId: "room-1", peerId: String(req.query.name), content: ${JSON.stringify(markup)} })}</body>\`))
+const server = app.listen(0, "127.0.0.1", () => console.log(\`port \${server.address().port}\`))
+${step(/mountSignaling\(server\)/)}
+`)
+  return { dir, installOutput }
 }
 
-describe("an app set up by `install` and `controller`", () => {
+describe("an app set up by following what `install` and `controller` print", () => {
   let dir: string
+  let installOutput: string
   let browser: Browser
-  let server: ReturnType<typeof import("node:child_process").spawn>
+  let server: ChildProcess
   let baseUrl: string
 
   beforeAll(async () => {
-    dir = makeApp()
-    const { spawn } = await import("node:child_process")
-    server = spawn(process.execPath, ["server.js"], { cwd: dir })
+    ;({ dir, installOutput } = makeApp())
+    // No secret in the environment: the app must read the one install wrote to .env.
+    const env = { ...process.env }
+    delete env.P2P_STREAMS_CHANNEL_SECRET
+    server = spawn(process.execPath, ["server.js"], { cwd: dir, env })
     baseUrl = await new Promise<string>((resolve, reject) => {
       let output = ""
       server.stdout!.on("data", (chunk: Buffer) => {
@@ -52,15 +71,28 @@ describe("an app set up by `install` and `controller`", () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it("install git-ignores the .env it writes the secret to, and prints the three steps", () => {
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe(".env\n")
+    expect(readFileSync(join(dir, ".env"), "utf8")).toMatch(/^P2P_STREAMS_CHANNEL_SECRET=/)
+    expect(installOutput).toMatch(/1\. In your server[\s\S]*2\. In your pages' <head>[\s\S]*3\. npx p2p-streams-channel controller chat/)
+    expect(readFileSync(join(dir, "app/javascript/controllers/index.js"), "utf8")).toContain('application.register("chat", ChatController)')
+  })
+
   it("chats between two pages with the generated chat controller", async () => {
     const context = await newContext(browser, baseUrl)
     const [host, guest] = [await context.newPage(), await context.newPage()]
+    const errors: string[] = []
+    for (const page of [host, guest]) page.on("pageerror", (error) => errors.push(error.message))
     await host.goto("/?name=first")
     await guest.goto("/?name=second")
     await expect.poll(() => guest.locator('[data-chat-target="status"]').innerText(), { timeout: 10_000 }).toContain("second: connected")
     await guest.fill('[data-chat-target="message"]', "generated works")
-    await guest.click('[data-action="chat#send"]')
+    await guest.press('[data-chat-target="message"]', "Enter")
     await expect.poll(() => host.locator('[data-chat-target="messages"]').innerText()).toContain("second: generated works")
+    await host.fill('[data-chat-target="message"]', "and back")
+    await host.click('[data-action="chat#send"]')
+    await expect.poll(() => guest.locator('[data-chat-target="messages"]').innerText()).toContain("first: and back")
+    expect(errors).toEqual([])
     await context.close()
   })
 

@@ -1,3 +1,13 @@
+/** The markup the controller expects, to put inside a `<p2p-frame>`. */
+export function controllerMarkup(identifier: string): string {
+  return `<div data-controller="${identifier}">
+  <div data-${identifier}-target="messages"></div>
+  <pre data-${identifier}-target="status"></pre>
+  <input data-${identifier}-target="message" data-action="keydown.enter->${identifier}#send" placeholder="message">
+  <input type="submit" value="send" data-action="${identifier}#send">
+</div>`
+}
+
 /** The Stimulus controller the `controller` command writes, as the seed's generator did. */
 export function controllerTemplate(className: string, identifier: string, typescript: boolean): string {
   const types = typescript
