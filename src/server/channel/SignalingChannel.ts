@@ -216,7 +216,7 @@ export class SignalingChannel implements CableConnectionDelegate {
     const outcome = await this.storeHealth.guard(() =>
       this.store.join(sessionId, peerId, subscription.id, { maxPeers: this.options.maxPeersPerSession, hostLeaseMs: this.options.hostLeaseMs }),
     )
-    this.metrics.joins.inc({ role: outcome.role })
+    this.metrics.joined(outcome.role)
     switch (outcome.role) {
       case "refused":
         throw new ProtocolError("session_full", `the session has ${this.options.maxPeersPerSession} peers already`)

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { SignalingServer } from "../SignalingServer.js"
+import { PROMETHEUS_CONTENT_TYPE } from "../Metrics.js"
 import { requestPathname } from "./requestTarget.js"
 
 /**
@@ -16,8 +17,8 @@ export function createHttpHandler(server: SignalingServer) {
       return true
     }
     if (request.method === "GET" && pathname === "/metrics") {
-      server.metrics.registry.metrics().then(
-        (text) => response.writeHead(200, { "content-type": server.metrics.registry.contentType }).end(text),
+      server.metrics.render().then(
+        (text) => response.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE }).end(text),
         (error: unknown) => response.writeHead(500).end(String(error)),
       )
       return true

@@ -99,7 +99,7 @@ export class CableConnection {
     if (this.isClosed || this.overflowing) return
     this.cork()
     this.socket.send(text)
-    this.metrics.framesOutPending += 1
+    this.metrics.framesOut += 1
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) this.overflowed()
   }
 
@@ -213,7 +213,7 @@ export class CableConnection {
   private received(data: RawData, isBinary: boolean): void {
     const now = Date.now()
     this.lastSeenAt = now
-    this.metrics.framesInPending += 1
+    this.metrics.framesIn += 1
     if (!this.limiter.take(now)) return this.rateLimited()
     if (now - this.lastDropAt > 1000) this.dropped = 0
     if (isBinary) {

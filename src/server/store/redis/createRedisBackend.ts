@@ -1,4 +1,5 @@
-import { Redis } from "ioredis"
+import { createRequire } from "node:module"
+import type { Redis as RedisClient, RedisOptions } from "ioredis"
 import type { Logger } from "../../Logger.js"
 import { RedisBroker } from "./RedisBroker.js"
 import { RedisSessionStore } from "./RedisSessionStore.js"
@@ -15,6 +16,7 @@ export interface RedisBackendOptions {
 
 /** The Redis store and broker a node needs, with their two connections, logging outages once each. */
 export function createRedisBackend(options: RedisBackendOptions): { store: RedisSessionStore; broker: RedisBroker; close(): Promise<void> } {
+  const Redis = loadIoredis()
   const connect = (role: string) => {
     const redis = new Redis(options.url, {
       // Fail a command after a few reconnect attempts rather than hold a peer's frame forever.
@@ -47,5 +49,16 @@ export function createRedisBackend(options: RedisBackendOptions): { store: Redis
       publisher.disconnect()
       subscriber.disconnect()
     },
+  }
+}
+
+type RedisConstructor = new (url: string, options: RedisOptions) => RedisClient
+
+// ioredis is an optional peer dependency: only servers that use Redis need it installed.
+function loadIoredis(): RedisConstructor {
+  try {
+    return (createRequire(import.meta.url)("ioredis") as { Redis: RedisConstructor }).Redis
+  } catch (error) {
+    throw new TypeError("SignalingServer: the `redis` option needs the ioredis package: npm install ioredis", { cause: error })
   }
 }
