@@ -29,20 +29,21 @@ export function createDemoHandler(options: DemoOptions) {
       return true
     }
     if (url.pathname === "/") {
-      html(response, 200, indexPage())
+      const room = url.query.get("room")?.trim()
+      html(response, 200, indexPage({ room: room && ID_PATTERN.test(room) ? room : defaultRoom }))
       return true
     }
     if (url.pathname !== "/room_chat") return false
     const name = url.query.get("name")?.trim() ?? ""
     const room = url.query.get("room")?.trim() || defaultRoom
     if (!ID_PATTERN.test(name) || !ID_PATTERN.test(room)) {
-      html(response, 400, indexPage("Names are 1-128 letters, digits or _ - . : @ (no spaces)."))
+      html(response, 400, indexPage({ error: "Names and rooms are 1-128 letters, digits or _ - . : @ (no spaces).", room: ID_PATTERN.test(room) ? room : defaultRoom }))
       return true
     }
     const config = demoConfig(url.query)
     const frame = (content: string) =>
       p2pFrameTag({ secret: options.secret, sessionId: room, peerId: name, config, expiresInMs: 12 * 3_600_000, content })
-    html(response, 200, roomPage(name, frame))
+    html(response, 200, roomPage(name, room, frame))
     return true
   }
 }

@@ -3,23 +3,33 @@ import { escapeAttribute as escape } from "../p2pFrameTag.js"
 
 const STYLE = `
   :root { font-family: system-ui, sans-serif; color: #1d2330; background: #f3f5f9; }
+  * { box-sizing: border-box; }
   body { max-width: 880px; margin: 2rem auto; padding: 0 1rem; }
-  h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+  h1 { font-size: 1.4rem; margin: 0 0 1rem; overflow-wrap: anywhere; }
   h1 small { color: #6b7385; font-weight: normal; }
   .card { background: #fff; border-radius: 10px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1rem 1.25rem; }
-  form.join { display: flex; gap: .5rem; }
-  input[type=text] { flex: 1; padding: .55rem .7rem; border: 1px solid #cfd5e1; border-radius: 6px; font-size: 1rem; }
+  form.join { display: flex; flex-wrap: wrap; gap: .5rem; }
+  input[type=text] { flex: 1; min-width: 0; padding: .55rem .7rem; border: 1px solid #cfd5e1; border-radius: 6px; font-size: 1rem; }
   input[type=submit] { padding: .55rem 1.1rem; border: 0; border-radius: 6px; background: #3656d6; color: #fff; font-size: 1rem; cursor: pointer; }
   input[type=submit]:disabled { background: #9aa6cf; cursor: default; }
-  .error { color: #b3261e; }
+  .error { color: #b3261e; overflow-wrap: anywhere; }
+  .error:empty { display: none; }
+  .invite { font-size: .9rem; color: #6b7385; overflow-wrap: anywhere; }
   p2p-frame { display: block; }
-  .room { display: grid; grid-template-columns: 1fr 240px; gap: 1rem; }
-  .messages { min-height: 260px; max-height: 60vh; overflow-y: auto; margin-bottom: .75rem; }
+  .room { display: grid; grid-template-columns: minmax(0, 1fr) 240px; gap: 1rem; }
+  @media (max-width: 600px) {
+    body { margin: 1rem auto; padding: 0 .6rem; }
+    .room { grid-template-columns: minmax(0, 1fr); }
+    .messages { min-height: 180px; }
+  }
+  .messages { min-height: 260px; max-height: 60vh; overflow-y: auto; margin-bottom: .75rem; overflow-wrap: anywhere; }
   .messages div { padding: .25rem 0; border-bottom: 1px solid #eef0f5; }
+  .messages div.event { color: #6b7385; font-style: italic; }
   .messagebox { display: flex; gap: .5rem; }
   .messagebox.not-available { opacity: .5; pointer-events: none; }
   .status { list-style: none; margin: 0; padding: 0; }
-  .status li { padding: .2rem 0; }
+  .status li { padding: .2rem 0; overflow-wrap: anywhere; }
+  .status li[data-host]::after { content: "host"; margin-left: .4rem; padding: 0 .35rem; border-radius: 4px; background: #e4e9fb; color: #3656d6; font-size: .75rem; }
   .status li[data-state=connected]::before { content: "●"; color: #2e9d50; margin-right: .4rem; }
   .status li[data-state=connecting]::before, .status li[data-state=negotiating]::before { content: "●"; color: #d4a017; margin-right: .4rem; }
   .status li[data-state=disconnected]::before { content: "●"; color: #b3261e; margin-right: .4rem; }
@@ -43,27 +53,31 @@ ${body}
 `
 }
 
-/** The demo's first page: a name, then the room. */
-export function indexPage(error?: string): string {
+/** The demo's first page: a name and a room (prefilled from `?room=`, as an invite link carries it). */
+export function indexPage(options: { error?: string; room?: string } = {}): string {
+  const room = options.room ?? "chat"
   return layout(
     "p2p-streams-channel demo",
     `<h1>P2p#chat <small>p2p-streams-channel demo room</small></h1>
 <div class="card">
   <form class="join" action="/room_chat" method="get">
-    <input type="text" name="name" placeholder="name" autocomplete="off" autofocus required>
+    <input type="text" name="name" placeholder="name" aria-label="your name" autocomplete="off" autofocus required>
+    <input type="text" name="room" placeholder="room" aria-label="room" value="${escape(room)}" autocomplete="off" required>
     <input type="submit" value="join">
   </form>
-  ${error ? `<p class="error">${escape(error)}</p>` : "<p>Open this page in a few tabs with different names. The first to join is the host.</p>"}
+  ${options.error ? `<p class="error">${escape(options.error)}</p>` : "<p>Open this page in a few tabs with different names. The first to join a room is its host.</p>"}
 </div>`,
   )
 }
 
 /** The room page: the seed dummy app's chat, inside a `<p2p-frame>`. */
-export function roomPage(name: string, frameTag: (content: string) => string): string {
+export function roomPage(name: string, room: string, frameTag: (content: string) => string): string {
+  const invite = `/?room=${encodeURIComponent(room)}`
   const content = `
   <div data-controller="chat" class="room">
     <section class="card">
       <p class="state" data-chat-target="state">starting…</p>
+      <p class="error" data-chat-target="error"></p>
       <div class="messages" data-chat-target="messages"></div>
       <div class="messagebox not-available" data-chat-target="messagebox">
         <input type="text" data-chat-target="message" placeholder="message" data-action="keydown.enter->chat#send">
@@ -73,6 +87,7 @@ export function roomPage(name: string, frameTag: (content: string) => string): s
     <aside class="card">
       <strong>Peers</strong>
       <ul class="status" data-chat-target="status"></ul>
+      <p class="invite">Invite others to ${escape(room)}: <a data-chat-target="invite" href="${escape(invite)}">${escape(invite)}</a></p>
     </aside>
   </div>`
   return layout(

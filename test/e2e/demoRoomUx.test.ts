@@ -1,0 +1,77 @@
+import type { BrowserContext, Page } from "playwright-core"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { joinDemo, newContext } from "../helpers/browser.js"
+import { expectStatuses, useDemoServer } from "../helpers/demoRoom.js"
+
+const SECRET = "ux-secret-0123456789abcdef"
+const HEARTBEAT = "interval_mls=250&idle_timeout_mls=1000"
+
+/** How far the page scrolls sideways: 0 when it fits the viewport. */
+const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+
+describe("the demo room as a person meets it", () => {
+  const fixture = useDemoServer(SECRET)
+  let context: BrowserContext
+  let room = 0
+  beforeEach(async () => {
+    context = await newContext(fixture.browser, fixture.serve.baseUrl)
+    room += 1
+  })
+  afterEach(async () => {
+    await context.close()
+  })
+  const join = (name: string) => joinDemo(context, name, `room=ux-${room}&${HEARTBEAT}`)
+
+  it("fits a phone: no sideways scrolling at 390 px, on the form and in a busy room", async () => {
+    const phone = await fixture.browser.newContext({ baseURL: fixture.serve.baseUrl, viewport: { width: 390, height: 844 } })
+    await phone.grantPermissions(["camera", "microphone"])
+    try {
+      const form = await phone.newPage()
+      await form.goto("/")
+      expect(await sidewaysOverflow(form)).toBeLessThanOrEqual(0)
+      const long = "a-rather-long-name-without-any-spaces-at-all-0123456789"
+      const page = await joinDemo(phone, long, `room=ux-phone-${room}&${HEARTBEAT}`)
+      await expectStatuses(page, [`${long}: connected`])
+      await page.fill('input[data-chat-target="message"]', "x".repeat(300))
+      await page.click('input[data-action="chat#send"]')
+      await expect.poll(() => page.locator('[data-chat-target="messages"]').innerText()).toContain("xxxx")
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0)
+    } finally {
+      await phone.close()
+    }
+  })
+
+  it("the invite link carries the room, not the sharer's name; opening it joins the same room under one's own name", async () => {
+    const ann = await join("ann")
+    const invite = await ann.locator('[data-chat-target="invite"]').getAttribute("href")
+    expect(invite).toBe(`/?room=ux-${room}`)
+    expect(await ann.locator('[data-chat-target="invite"]').innerText()).toBe(`${fixture.serve.baseUrl}/?room=ux-${room}`)
+    const ben = await context.newPage()
+    await ben.goto(invite!)
+    expect(await ben.inputValue('input[name="room"]')).toBe(`ux-${room}`)
+    expect(await ben.inputValue('input[name="name"]')).toBe("")
+    await ben.fill('input[name="name"]', "ben")
+    await ben.click('input[type="submit"]')
+    await expectStatuses(ben, ["ann: connected", "ben: connected"])
+    await expectStatuses(ann, ["ann: connected", "ben: connected"])
+  })
+
+  it("marks the host in the peer list, and says in the chat who joined and who left", async () => {
+    const [ann, ben] = [await join("ann"), await join("ben")]
+    await expectStatuses(ben, ["ann: connected", "ben: connected"])
+    expect(await ben.locator('[data-chat-target="status"] li[data-host]').allInnerTexts()).toEqual(["ann: connected"])
+    const cat = await join("cat")
+    await expect.poll(() => ann.locator('[data-chat-target="messages"]').innerText()).toContain("cat joined")
+    await cat.close()
+    await expect.poll(() => ben.locator('[data-chat-target="messages"]').innerText(), { timeout: 5000 }).toContain("cat left")
+  })
+
+  it("shows why a session ended, and `closed` does not hide it", async () => {
+    const first = await join("twin")
+    await expectStatuses(first, ["twin: connected"])
+    await join("twin")
+    await expect.poll(() => first.locator('[data-chat-target="error"]').innerText()).toMatch(/^peer_replaced: another page joined with this peer id/)
+    await expect.poll(() => first.locator('[data-chat-target="state"]').innerText()).toBe("closed")
+    expect(await first.locator('[data-chat-target="error"]').innerText()).toMatch(/^peer_replaced/)
+  })
+})
