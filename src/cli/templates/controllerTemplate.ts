@@ -36,6 +36,10 @@ ${targets}
     // your peer is in the session: from now on p2pSendMessage reaches everyone
   }
 
+  ${override}p2pFull() {
+    // the session is full; your peer joins by itself when a place frees up
+  }
+
   ${override}p2pDisconnected() {
     // your peer lost the host; the session heals by itself
   }
