@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the test suites need are here: the browser suites need Debian's
 # chromium, the Redis suites redis-server, the TURN suite coturn, the flaky-network suite nftables,
-# and the loopback-only network namespace iproute2 and util-linux. Installs what is missing when it
-# may (root with apt-get); otherwise stops at once with the command to run.
+# the loopback-only network namespace iproute2 and util-linux; the Rails suite Ruby with Rails and
+# puma. Installs what is missing when it may (root with apt-get). Otherwise it stops at once with
+# the command to run — except for Ruby, whose suite is then skipped with a message.
 set -euo pipefail
 
 # package:command it provides:what needs it
-NEEDS=(
+REQUIRED=(
   "chromium:chromium:the browser suites"
   "redis-server:redis-server:the Redis suites"
   "coturn:turnserver:the TURN suite"
@@ -14,30 +15,42 @@ NEEDS=(
   "iproute2:ip:the loopback-only network namespace"
   "util-linux:unshare:the loopback-only network namespace"
 )
+OPTIONAL=(
+  "ruby-rails:rails:the Rails suite"
+  "puma:puma:the Rails suite"
+)
 
-missing=()
-reasons=()
-for need in "${NEEDS[@]}"; do
-  IFS=: read -r package command reason <<<"$need"
-  if ! command -v "$command" >/dev/null 2>&1; then
-    missing+=("$package")
-    reasons+=("$package ($reason)")
-  fi
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+missing() { # prints "package|reason" for each entry whose command is absent
+  for need in "$@"; do
+    IFS=: read -r package command reason <<<"$need"
+    command -v "$command" >/dev/null 2>&1 || echo "$package|$package ($reason)"
+  done
+}
+mapfile -t required < <(missing "${REQUIRED[@]}")
+mapfile -t optional < <(missing "${OPTIONAL[@]}")
+all=("${required[@]}" "${optional[@]}")
+[ ${#all[@]} -eq 0 ] && exit 0
+
+packages() { for entry in "$@"; do printf '%s ' "${entry%%|*}"; done; }
+reasons() { for entry in "$@"; do printf '%s ' "${entry#*|}"; done; }
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "npm test: installing ${reasons[*]} with apt-get (once; a minute or two)" >&2
+  echo "npm test: installing $(reasons "${all[@]}")with apt-get (once; a few minutes)" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  # shellcheck disable=SC2046
+  apt-get install -y -qq $(packages "${all[@]}") >/dev/null
   exit 0
 fi
 
-echo "npm test: missing ${reasons[*]}." >&2
+if [ ${#optional[@]} -gt 0 ]; then
+  echo "npm test: the Rails suite will be skipped: missing $(reasons "${optional[@]}")" >&2
+fi
+[ ${#required[@]} -eq 0 ] && exit 0
+echo "npm test: missing $(reasons "${required[@]}")" >&2
 if command -v apt-get >/dev/null 2>&1; then
-  echo "Install them, then run npm test again:  sudo apt-get install -y ${missing[*]}" >&2
+  echo "Install them, then run npm test again:  sudo apt-get install -y $(packages "${all[@]}" | sed 's/ $//')" >&2
 else
-  echo "Install these Debian packages (or your system's equivalents), then run npm test again: ${missing[*]}" >&2
+  echo "Install these Debian packages (or your system's equivalents), then run npm test again: $(packages "${all[@]}")" >&2
 fi
 exit 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: system packages (installed when missing and allowed), build, typecheck, then the unit
-# and e2e suites with vitest, and one line per suite with its count and time at the end.
+# `npm test`: system packages (installed when missing and allowed), build, typecheck, then the unit,
+# e2e and Rails suites with vitest, and one line per suite with its count and time at the end.
 # Tests that open WebRTC must not reach the machine's network (its external address, mDNS), so the
 # suites run inside a loopback-only network namespace whenever this user may create one.
 # With arguments (`npm test -- test/server`), runs only vitest with them.
@@ -29,8 +29,13 @@ step typecheck npm run --silent typecheck
 if [ $# -gt 0 ]; then
   exec "${vitest[@]}" "$@"
 fi
+projects=(unit e2e rails)
+if ! command -v puma >/dev/null || ! ruby -e 'require "rails"' 2>/dev/null; then
+  echo "note: skipping the Rails suite: Ruby with Rails and puma is missing (sudo apt-get install -y ruby-rails puma)" >&2
+  projects=(unit e2e)
+fi
 status=0
-for project in unit e2e; do
+for project in "${projects[@]}"; do
   step "$project" "${vitest[@]}" --project "$project" --reporter=default --reporter=json --outputFile.json="$results/$project.json" || status=$?
   [ $status -eq 0 ] || break
 done

@@ -26,10 +26,11 @@ describe("npm test's system packages", () => {
 
   it("where it may not install (not root), stops at once with the exact command to run", () => {
     // A user namespace without a mapping makes this process uid 65534, as a normal user would be.
-    const PATH = pathWith(["bash", "id", "apt-get", "ip", "unshare"])
+    const PATH = pathWith(["bash", "id", "apt-get", "ip", "unshare", "sed"])
     const result = spawnSync("unshare", ["-U", SCRIPT], { encoding: "utf8", env: { PATH } })
     expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/the Rails suite will be skipped: missing ruby-rails \(the Rails suite\) puma \(the Rails suite\)/)
     expect(result.stderr).toMatch(/missing chromium \(the browser suites\) redis-server \(the Redis suites\) coturn \(the TURN suite\) nftables \(the flaky-network suite\)/)
-    expect(result.stderr).toMatch(/sudo apt-get install -y chromium redis-server coturn nftables$/m)
+    expect(result.stderr).toMatch(/sudo apt-get install -y chromium redis-server coturn nftables ruby-rails puma$/m)
   })
 })

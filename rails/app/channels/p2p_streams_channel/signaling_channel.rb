@@ -1,0 +1,216 @@
+require "securerandom"
+
+module P2pStreamsChannel
+  # P2pStreamsChannel::SignalingChannel: subscriptions, joins, host election and the relay of SDP
+  # and ICE to the addressed peer — docs/protocol.md, as the Node server implements it. Refusals go
+  # to the peer as `Error` messages with a code; nothing a peer sends raises out of the channel.
+  class SignalingChannel < ActionCable::Channel::Base
+    STATES = %w[SessionJoin SessionLeave SdpOffer SdpAnswer IceCandidate PeerConnected PeerDisconnected].freeze
+    SDP_TYPES = %w[offer answer pranswer rollback].freeze
+
+    # A refusal of something the peer sent: its protocol code and a sentence.
+    class Refusal < StandardError
+      attr_reader :code
+
+      def initialize(code, message)
+        @code = code
+        super(message)
+      end
+    end
+
+    periodically :renew_lease, every: P2pStreamsChannel.config.lease_renewal_interval
+
+    rescue_from StandardError do |error|
+      code = error.is_a?(Refusal) ? error.code : "internal_error"
+      logger.warn("p2p_streams_channel: refused (#{code}): #{error.message.to_s.gsub(/[[:cntrl:]]/, " ")[0, 300]}")
+      transmit_error(code, error.is_a?(Refusal) ? error.message : "the server failed to handle this message")
+    end
+
+    def subscribed
+      refusal = check_identifier
+      if refusal
+        transmit_error(*refusal) # the official client's `rejected` carries no reason: it hears it first
+        return reject
+      end
+      @session_id = params[:session_id]
+      @peer_id = params[:peer_id]
+      @subscription_id = "#{P2pStreamsChannel.node_id}:#{SecureRandom.hex(8)}"
+      @role = :attached
+      @clients = Set.new
+      displaced = store.attach(@session_id, @peer_id, @subscription_id)
+      handler = ->(envelope) { on_envelope(envelope) }
+      stream_from P2pStreamsChannel.session_stream(@session_id), coder: ActiveSupport::JSON, &handler
+      stream_from P2pStreamsChannel.peer_stream(@session_id, @peer_id), coder: ActiveSupport::JSON, &handler
+      publish(P2pStreamsChannel.peer_stream(@session_id, @peer_id), "kind" => "evict", "subscriptionId" => displaced, "reason" => "peer_replaced") if displaced
+    end
+
+    def unsubscribed
+      return unless @subscription_id && !@replaced
+      reset_session(@peer_id, "host_left") if store.detach(@session_id, @peer_id, @subscription_id)
+    end
+
+    # Every message: `perform("receive", …)` or `send(…)`.
+    def receive(data)
+      raise Refusal.new("unknown_subscription", "not subscribed with this identifier") if @replaced
+      signal = parse_signal(data)
+      case signal["state"]
+      when "SessionJoin" then join
+      when "SessionLeave" then leave
+      when "SdpOffer", "SdpAnswer", "IceCandidate" then relay(signal)
+      when "PeerConnected", "PeerDisconnected" then report(signal)
+      end
+    end
+
+    private
+
+    def store
+      P2pStreamsChannel.store
+    end
+
+    def config
+      P2pStreamsChannel.config
+    end
+
+    def check_identifier
+      return ["bad_identifier", "session_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:session_id])
+      return ["bad_identifier", "peer_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:peer_id])
+      return nil if config.allow_open_joins
+      JoinToken.verify!(P2pStreamsChannel.secret, params[:token], session_id: params[:session_id], peer_id: params[:peer_id])
+      nil
+    rescue JoinToken::Refused => refusal
+      [refusal.code, refusal.message]
+    end
+
+    def valid_id?(id)
+      id.is_a?(String) && ID_PATTERN.match?(id)
+    end
+
+    def join
+      role, other = store.join(@session_id, @peer_id, @subscription_id, max_peers: config.max_peers_per_session, host_lease: config.host_lease)
+      case role
+      when :refused
+        raise Refusal.new("session_full", "the session has #{config.max_peers_per_session} peers already")
+      when :host
+        reset_session(other, "host_stale") if other
+        @clients.clear unless @role == :host
+        @role = :host
+        transmit(connection_message("SessionReady", "host_peer_id" => @peer_id, "peer_id" => @peer_id))
+      when :client
+        @role = :member
+        ready = connection_message("SessionReady", "host_peer_id" => other, "peer_id" => @peer_id)
+        transmit(ready)
+        publish(P2pStreamsChannel.peer_stream(@session_id, other), "kind" => "deliver", "message" => ready)
+      end
+    end
+
+    def leave
+      demote
+      reset_session(@peer_id, "host_left") if store.leave(@session_id, @peer_id)
+    end
+
+    def relay(signal)
+      to = signal["to_peer_id"]
+      raise Refusal.new("bad_message", "a peer cannot signal itself") if to == @peer_id
+      case store.route(@session_id, @peer_id, to)
+      when :not_joined then raise Refusal.new("not_joined", "send SessionJoin before signaling")
+      when :not_host then raise Refusal.new("not_host", "signals go between the host and a client")
+      when :peer_not_found then raise Refusal.new("peer_not_found", "peer #{to} is not in the session or holds no signaling subscription")
+      end
+      payload = signal["state"] == "IceCandidate" ? { "candidate" => signal["candidate"] } : { "sdp" => signal["sdp"] }
+      message = connection_message(signal["state"], { "peer_id" => @peer_id, "to_peer_id" => to }.merge(payload))
+      publish(P2pStreamsChannel.peer_stream(@session_id, to), "kind" => "deliver", "message" => message)
+    end
+
+    def report(signal)
+      client = signal["client_peer_id"]
+      connected = signal["state"] == "PeerConnected"
+      case store.report_client(@session_id, @peer_id, client, connected)
+      when :not_host then raise Refusal.new("not_host", "only the host reports its clients")
+      when :not_member then raise Refusal.new("peer_not_found", "peer #{client} has not joined this session")
+      end
+      connected ? @clients.add(client) : @clients.delete(client)
+    end
+
+    def renew_lease
+      return unless @role == :host && !@replaced
+      case store.renew_host_lease(@session_id, @peer_id, @subscription_id, config.host_lease)
+      when :lost
+        demote
+        transmit(connection_message("SessionReset", "host_peer_id" => @peer_id, "reason" => "host_replaced"))
+      when :reclaimed
+        logger.info("p2p_streams_channel: session #{@session_id}: host #{@peer_id} re-registered with the store")
+      end
+    end
+
+    def on_envelope(envelope)
+      case envelope["kind"]
+      when "deliver"
+        message = envelope["message"]
+        demote if message["state"] == "SessionReset"
+        transmit(message) unless @replaced
+      when "evict"
+        return unless envelope["subscriptionId"] == @subscription_id
+        transmit_error("peer_replaced", "another subscription now speaks for this peer")
+        @replaced = true
+        stop_all_streams
+      end
+    end
+
+    def reset_session(host_peer_id, reason)
+      message = connection_message("SessionReset", "host_peer_id" => host_peer_id, "reason" => reason)
+      publish(P2pStreamsChannel.session_stream(@session_id), "kind" => "deliver", "message" => message)
+    end
+
+    def demote
+      @role = :attached
+      @clients&.clear
+    end
+
+    def publish(stream, envelope)
+      ActionCable.server.broadcast(stream, envelope)
+    end
+
+    def connection_message(state, fields)
+      { "type" => "Connection", "state" => state }.merge(fields)
+    end
+
+    def transmit_error(code, message)
+      transmit(connection_message("Error", "code" => code, "message" => message))
+    end
+
+    # The peer's message, checked field by field before any logic sees it.
+    def parse_signal(data)
+      raise Refusal.new("bad_message", "message data must be a JSON object") unless data.is_a?(Hash)
+      action = data["action"]
+      raise Refusal.new("unknown_message", "the only action is \"receive\"") unless action.nil? || action == "receive"
+      raise Refusal.new("unknown_message", "message type must be \"Connection\"") unless data["type"] == "Connection"
+      state = data["state"]
+      raise Refusal.new("unknown_message", "unknown Connection state \"#{state.to_s[0, 40]}\"") unless STATES.include?(state)
+      case state
+      when "SessionJoin"
+        peer_field(data, "lost_host_peer_id") unless data["lost_host_peer_id"].nil?
+      when "SdpOffer", "SdpAnswer"
+        peer_field(data, "to_peer_id")
+        sdp = data["sdp"]
+        unless sdp.is_a?(Hash) && SDP_TYPES.include?(sdp["type"]) && (sdp["sdp"].nil? || sdp["sdp"].is_a?(String))
+          raise Refusal.new("bad_message", "sdp must be {type: offer|answer|pranswer|rollback, sdp: string}")
+        end
+        data["sdp"] = sdp.slice("type", "sdp")
+      when "IceCandidate"
+        peer_field(data, "to_peer_id")
+        candidate = data["candidate"]
+        unless candidate.nil? || (candidate.is_a?(Hash) && candidate["candidate"].is_a?(String))
+          raise Refusal.new("bad_message", "candidate must be null or {candidate: string, sdpMid, sdpMLineIndex}")
+        end
+        data["candidate"] = candidate&.slice("candidate", "sdpMid", "sdpMLineIndex", "usernameFragment")
+      when "PeerConnected", "PeerDisconnected"
+        peer_field(data, "client_peer_id")
+      end
+      data
+    end
+
+    def peer_field(data, field)
+      raise Refusal.new("bad_message", "#{field} must be a peer id") unless valid_id?(data[field])
+    end
+  end
+end

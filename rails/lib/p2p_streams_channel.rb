@@ -1,0 +1,41 @@
+require "securerandom"
+require "set"
+require "p2p_streams_channel/version"
+require "p2p_streams_channel/configuration"
+require "p2p_streams_channel/join_token"
+require "p2p_streams_channel/memory_store"
+if defined?(Rails::Railtie)
+  require "p2p_streams_channel/client_assets"
+  require "p2p_streams_channel/frame_helper"
+  require "p2p_streams_channel/engine"
+end
+
+# One-to-many WebRTC sessions between browsers, with this Rails app's ActionCable as the signaling
+# server. See the README's "Rails" section.
+module P2pStreamsChannel
+  class << self
+    # This process's name in subscription ids.
+    def node_id
+      @node_id ||= SecureRandom.hex(4)
+    end
+
+    # The session store the channel uses: in memory, or Redis when config.store is a URL.
+    def store
+      @store ||= build_store
+    end
+
+    # Signs a join token for one peer of one session (what p2p_frame_tag puts in the frame).
+    def sign_token(session_id:, peer_id:, expires_in: config.token_expires_in)
+      JoinToken.sign(secret, session_id: session_id, peer_id: peer_id, expires_at: Time.now.to_i + expires_in.to_i)
+    end
+
+    private
+
+    def build_store
+      case config.store
+      when :memory, nil then MemoryStore.new(session_ttl: config.session_ttl)
+      else raise ArgumentError, "P2pStreamsChannel: config.store must be :memory (Redis comes next), got #{config.store.inspect}"
+      end
+    end
+  end
+end

@@ -1,0 +1,25 @@
+require "rails/engine"
+require "action_dispatch"
+
+module P2pStreamsChannel
+  # Mounts what a page needs: p2p_frame_tag in every view, and the browser client (the bundle this
+  # repository builds) with its two dependencies at /p2p/, the same URLs as the Node server's.
+  class Engine < ::Rails::Engine
+    isolate_namespace P2pStreamsChannel
+
+    initializer "p2p_streams_channel.helper" do
+      ActiveSupport.on_load(:action_view) { include P2pStreamsChannel::FrameHelper }
+    end
+
+    # As the Node server (docs/protocol.md §1): clients that send no Origin (not a browser) may
+    # connect; they still need a token to subscribe. Browsers keep Rails' origin rules.
+    NO_ORIGIN = ->(origin) { origin.nil? }
+    initializer "p2p_streams_channel.origins", before: "action_cable.set_configs" do |app|
+      app.config.action_cable.allowed_request_origins = Array(app.config.action_cable.allowed_request_origins) + [NO_ORIGIN]
+    end
+
+    initializer "p2p_streams_channel.assets" do |app|
+      app.middleware.insert_before(0, P2pStreamsChannel::ClientAssets)
+    end
+  end
+end

@@ -1,0 +1,40 @@
+require "json"
+require "action_view"
+
+module P2pStreamsChannel
+  # p2p_frame_tag and p2p_importmap_tag, available in every view.
+  module FrameHelper
+    CONFIG_KEYS = %w[ice_servers ice_transport_policy heartbeat keepCableConnection].freeze
+
+    # Renders <p2p-frame> with a fresh join token, as the Node server's p2pFrameTag does.
+    #   p2p_frame_tag(session_id: dom_id(room), peer_id: dom_id(current_user), config: { … }) { … }
+    def p2p_frame_tag(session_id:, peer_id:, config: {}, expires_in: P2pStreamsChannel.config.token_expires_in, **html_options, &block)
+      [session_id, peer_id].each do |id|
+        raise ArgumentError, "p2p_frame_tag: session and peer ids must be 1-128 characters of [A-Za-z0-9_.:@-], got #{id.inspect}" unless id.is_a?(String) && ID_PATTERN.match?(id)
+      end
+      config = (config || {}).deep_stringify_keys
+      unknown = config.keys - CONFIG_KEYS
+      raise ArgumentError, "p2p_frame_tag: unknown config key #{unknown.first.inspect}; known keys: #{CONFIG_KEYS.join(", ")}" if unknown.any?
+      attributes = { "session-id" => session_id, "peer-id" => peer_id }
+      attributes["token"] = P2pStreamsChannel.sign_token(session_id: session_id, peer_id: peer_id, expires_in: expires_in) unless P2pStreamsChannel.config.allow_open_joins
+      attributes["config"] = config.to_json unless config.empty?
+      content_tag("p2p-frame", attributes.merge(html_options), &block)
+    end
+
+    # <script type="importmap"> mapping "p2p" (and the package's names) to the vendored bundle,
+    # for apps without importmap-rails. Put it in <head> before any module script.
+    def p2p_importmap_tag
+      bundle = "/p2p/bundle/p2p.js"
+      imports = {
+        "p2p" => bundle,
+        "p2p-streams-channel/browser" => bundle,
+        "p2p-streams-channel/client" => bundle,
+        "p2p-streams-channel/frame" => bundle,
+        "p2p-streams-channel/stimulus" => bundle,
+        "@rails/actioncable" => "/p2p/vendor/actioncable.js",
+        "@hotwired/stimulus" => "/p2p/vendor/stimulus.js",
+      }
+      tag.script({ imports: imports }.to_json.html_safe, type: "importmap")
+    end
+  end
+end

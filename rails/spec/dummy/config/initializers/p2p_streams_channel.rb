@@ -1,0 +1,6 @@
+P2pStreamsChannel.configure do |config|
+  config.store = ENV["P2P_STREAMS_CHANNEL_STORE"] || :memory
+end
+
+# Tests start the dummy with other limits.
+P2pStreamsChannel.config.max_peers_per_session = Integer(ENV["P2P_MAX_PEERS"]) if ENV["P2P_MAX_PEERS"]
