@@ -1,6 +1,7 @@
 module P2pStreamsChannel
-  # Serves the vendored browser client under /p2p/ (GET and HEAD only), so a page without a build
-  # step can `import { P2pController } from "p2p"` through p2p_importmap_tag.
+  # Serves, under /p2p/ (GET and HEAD only), the vendored browser client and — for apps without a
+  # build step or importmap-rails — the app's own app/javascript/**/*.js at /p2p/app/, so pages can
+  # `import { P2pController } from "p2p"` through p2p_javascript_tags.
   class ClientAssets
     ROOT = File.expand_path("../../vendor/javascript", __dir__)
     FILES = {
@@ -14,12 +15,25 @@ module P2pStreamsChannel
       @app = app
     end
 
+    # "controllers/chat_controller" maps, through the importmap's "controllers/" prefix, to a URL without ".js".
+    APP_MODULE = %r{\A/p2p/app/((?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+)(?:\.js)?\z}
+
     def call(env)
-      file = FILES[env["PATH_INFO"]]
-      return @app.call(env) unless file && %w[GET HEAD].include?(env["REQUEST_METHOD"])
-      body = File.binread(File.join(ROOT, file))
-      headers = { "Content-Type" => "text/javascript; charset=utf-8", "Cache-Control" => "no-cache", "Content-Length" => body.bytesize.to_s }
+      return @app.call(env) unless %w[GET HEAD].include?(env["REQUEST_METHOD"])
+      file = resolve(env["PATH_INFO"].to_s)
+      return @app.call(env) unless file && File.file?(file)
+      body = File.binread(file)
+      type = file.end_with?(".map") ? "application/json" : "text/javascript; charset=utf-8"
+      headers = { "Content-Type" => type, "Cache-Control" => "no-cache", "Content-Length" => body.bytesize.to_s }
       [200, headers, env["REQUEST_METHOD"] == "HEAD" ? [] : [body]]
+    end
+
+    private
+
+    def resolve(path)
+      return File.join(ROOT, FILES[path]) if FILES.key?(path)
+      match = APP_MODULE.match(path)
+      match && defined?(Rails) && Rails.root && File.join(Rails.root, "app/javascript", "#{match[1]}.js")
     end
   end
 end

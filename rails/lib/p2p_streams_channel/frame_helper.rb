@@ -21,11 +21,20 @@ module P2pStreamsChannel
       content_tag("p2p-frame", attributes.merge(html_options), &block)
     end
 
-    # <script type="importmap"> mapping "p2p" (and the package's names) to the vendored bundle,
-    # for apps without importmap-rails. Put it in <head> before any module script.
+    # For apps without importmap-rails or a bundler: the importmap below, then the app's
+    # app/javascript/application.js (which `rails g p2p_streams_channel:install` writes). In <head>.
+    def p2p_javascript_tags
+      safe_join([p2p_importmap_tag, tag.script('import "application"'.html_safe, type: "module")], "\n")
+    end
+
+    # <script type="importmap"> mapping "p2p" (and the package's names) to the vendored bundle, and
+    # "application" / "controllers" to the app's app/javascript, which the gem serves at /p2p/app/.
     def p2p_importmap_tag
       bundle = "/p2p/bundle/p2p.js"
       imports = {
+        "application" => "/p2p/app/application.js",
+        "controllers" => "/p2p/app/controllers/index.js",
+        "controllers/" => "/p2p/app/controllers/",
         "p2p" => bundle,
         "p2p-streams-channel/browser" => bundle,
         "p2p-streams-channel/client" => bundle,

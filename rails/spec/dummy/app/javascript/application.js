@@ -1,5 +1,2 @@
-import { Application } from "@hotwired/stimulus"
-import "p2p"
-import ChatController from "/javascript/controllers/chat_controller.js"
-
-Application.start().register("chat", ChatController)
+// Loaded by p2p_javascript_tags: starts Stimulus with every controller in controllers/index.js.
+import "controllers"
