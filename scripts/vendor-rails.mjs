@@ -1,7 +1,7 @@
 // Copies the browser client this repository builds (dist/bundle/p2p.js, the file the Node server
 // serves) and its two dependencies into the Rails gem (rails/vendor/javascript). `npm run build`
 // runs it; test/rails checks that the committed copy is current.
-import { copyFileSync, mkdirSync } from "node:fs"
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -16,7 +16,16 @@ export const VENDORED = {
   "stimulus.js": join(dirname(require.resolve("@hotwired/stimulus/package.json")), "dist/stimulus.js"),
 }
 
+/** The Redis store's Lua scripts, one file each, so that both servers run the very same ones. */
+export const LUA_TARGET = join(root, "rails/lib/p2p_streams_channel/lua")
+export async function luaScripts() {
+  const scripts = await import(join(root, "dist/server/store/redis/sessionScripts.js"))
+  return Object.fromEntries(Object.entries(scripts).map(([name, text]) => [`${name.toLowerCase()}.lua`, `-- Generated from src/server/store/redis/sessionScripts.ts by npm run build; do not edit.\n${text}`]))
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(target, { recursive: true })
   for (const [name, source] of Object.entries(VENDORED)) copyFileSync(source, join(target, name))
+  mkdirSync(LUA_TARGET, { recursive: true })
+  for (const [name, text] of Object.entries(await luaScripts())) writeFileSync(join(LUA_TARGET, name), text)
 }

@@ -33,8 +33,11 @@ module P2pStreamsChannel
 
     def build_store
       case config.store
-      when :memory, nil then MemoryStore.new(session_ttl: config.session_ttl)
-      else raise ArgumentError, "P2pStreamsChannel: config.store must be :memory (Redis comes next), got #{config.store.inspect}"
+      when :memory, nil, "memory" then MemoryStore.new(session_ttl: config.session_ttl)
+      when %r{\Arediss?://}
+        require "p2p_streams_channel/redis_store"
+        RedisStore.new(url: config.store, node_id: node_id, session_ttl: config.session_ttl, node_ttl: 3 * config.lease_renewal_interval)
+      else raise ArgumentError, "P2pStreamsChannel: config.store must be :memory or a redis:// URL, got #{config.store.inspect}"
       end
     end
   end

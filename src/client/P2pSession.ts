@@ -163,6 +163,13 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       this.tokenRetried = true
       return this.signaling.connect()
     }
+    // A server that cannot reach its store now will later: subscribe again, after a while.
+    if (code === "store_unavailable" || code === "internal_error") {
+      this.emit("error", new P2pError("signaling_error", `the signaling server could not take this peer yet (${code}); trying again`))
+      clearTimeout(this.rejoinTimer)
+      this.rejoinTimer = setTimeout(() => this.signaling.connect(), 1000 + Math.random() * 1000)
+      return
+    }
     const known: readonly string[] = ["invalid_token", "token_expired", "missing_token", "bad_identifier", "peer_replaced"]
     const errorCode = code && known.includes(code) ? (code as P2pErrorCode) : "signaling_rejected"
     this.emit("error", new P2pError(errorCode, REJECTION_TEXT[errorCode] ?? `the signaling server refused this peer (${code ?? "no reason given"})`))

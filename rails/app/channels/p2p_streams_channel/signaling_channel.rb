@@ -21,7 +21,7 @@ module P2pStreamsChannel
     periodically :renew_lease, every: P2pStreamsChannel.config.lease_renewal_interval
 
     rescue_from StandardError do |error|
-      code = error.is_a?(Refusal) ? error.code : "internal_error"
+      code = error.is_a?(Refusal) ? error.code : error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error"
       logger.warn("p2p_streams_channel: refused (#{code}): #{error.message.to_s.gsub(/[[:cntrl:]]/, " ")[0, 300]}")
       transmit_error(code, error.is_a?(Refusal) ? error.message : "the server failed to handle this message")
     end
