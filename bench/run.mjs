@@ -79,8 +79,10 @@ and print the same tables).
 Load generator in Node on loopback, pinned to core 1; each server in turn, pinned to core 0. The
 references run in the same process of measurement: a plain \`ws\` relay (the floor: parse, look up,
 send), peerjs-server speaking its own protocol (concurrent limit raised), and a minimal Rails
-ActionCable relay (async adapter, puma bound with \`?low_latency=true\`). Messages are the size of
-an ICE candidate. For p2p-streams-channel the per-connection rate limit (a flood guard) is raised.
+ActionCable relay (async adapter, puma bound with \`?low_latency=true\`). The **Rails gem** row is
+this project's own channel in a Rails app (the gem's dummy app under puma, in-process store), driven
+by the same load generator over the same protocol as the Node server. Messages are the size of an
+ICE candidate. For p2p-streams-channel the per-connection rate limit (a flood guard) is raised.
 
 With two cores, the one-core load generator can be what limits the rate; the **server CPU** column
 says how busy the server was, and **messages per server CPU-second** compares the servers' cost per

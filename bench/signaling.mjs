@@ -1,5 +1,6 @@
 // Signaling benchmarks: idle memory per connection, relay rate and latency, join latency — for
-// p2p-streams-channel and, in the same run, a plain ws relay, peerjs-server and Rails ActionCable.
+// p2p-streams-channel and, in the same run, its Rails gem, a plain ws relay, peerjs-server and a
+// bare Rails ActionCable relay.
 // Run: npm run bench:signaling   (options: --quick, --only p2p,ws, --json FILE)
 import { writeFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
@@ -78,7 +79,7 @@ async function pairs(name, port, count) {
   const Endpoint = ENDPOINTS[name]
   const hosts = await openMany(name, port, count, (i) => new Endpoint(port, `relay${i}`, "host"))
   const clients = await openMany(name, port, count, (i) => new Endpoint(port, `relay${i}`, "client"))
-  if (name === "p2p") {
+  if (name === "p2p" || name === "gem") {
     await Promise.all(hosts.map((host) => host.join()))
     await Promise.all(clients.map((client) => client.join()))
   }

@@ -136,4 +136,5 @@ class RailsEndpoint extends Endpoint {
   }
 }
 
-export const ENDPOINTS = { p2p: P2pEndpoint, ws: WsEndpoint, peerjs: PeerjsEndpoint, rails: RailsEndpoint }
+// The gem speaks the same protocol as the Node server.
+export const ENDPOINTS = { p2p: P2pEndpoint, gem: P2pEndpoint, ws: WsEndpoint, peerjs: PeerjsEndpoint, rails: RailsEndpoint }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { P2P_SECRET } from "../clients/endpoints.mjs"
 import { pinPrefix } from "../lib/pin.mjs"
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
@@ -13,14 +14,24 @@ export const SERVERS = {
   rails: {
     label: "Rails ActionCable (puma)",
     command: (port) => ["puma", "-q", "-t", "5:5", "-b", `tcp://127.0.0.1:${port}?low_latency=true`, here("./rails/config.ru")],
-    available: () => spawnSync("ruby", ["-e", "require 'rails'; require 'action_cable'"]).status === 0 && spawnSync("puma", ["--version"]).status === 0,
+    available: () => railsAvailable(),
   },
+  gem: {
+    label: "Rails gem (p2p_streams_channel, puma)",
+    command: (port) => ["puma", "-q", "-t", "5:5", "-b", `tcp://127.0.0.1:${port}?low_latency=true`, here("../../rails/spec/dummy/config.ru")],
+    env: { P2P_STREAMS_CHANNEL_SECRET: P2P_SECRET, LOG_LEVEL: "fatal" },
+    available: () => railsAvailable(),
+  },
+}
+
+function railsAvailable() {
+  return spawnSync("ruby", ["-e", "require 'rails'; require 'action_cable'"]).status === 0 && spawnSync("puma", ["--version"]).status === 0
 }
 
 /** Starts a server and resolves once it accepts connections. */
 export async function startServer(name, port, core) {
   const [command, ...args] = [...pinPrefix(core), ...SERVERS[name].command(port)]
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RAILS_ENV: "production" } })
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RAILS_ENV: "production", ...SERVERS[name].env } })
   let output = ""
   child.stdout.on("data", (chunk) => (output += chunk))
   child.stderr.on("data", (chunk) => (output += chunk))
