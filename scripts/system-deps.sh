@@ -18,6 +18,7 @@ REQUIRED=(
 OPTIONAL=(
   "ruby-rails:rails:the Rails suite"
   "puma:puma:the Rails suite"
+  "ruby-rspec-rails:rspec:the gem's specs"
 )
 
 missing() { # prints "package|reason" for each entry whose command is absent

@@ -9,8 +9,11 @@ const lines = times.map(([suite, seconds]) => {
   const report = join(folder, `${suite}.json`)
   let count = "-"
   if (existsSync(report)) {
-    const { numTotalTests, numPassedTests, numFailedTests } = JSON.parse(readFileSync(report, "utf8"))
-    count = numFailedTests > 0 ? `${numPassedTests}/${numTotalTests} passed` : `${numTotalTests} tests`
+    const json = JSON.parse(readFileSync(report, "utf8"))
+    // vitest's JSON report, or RSpec's (summary.example_count).
+    const total = json.numTotalTests ?? json.summary?.example_count
+    const failed = json.numFailedTests ?? json.summary?.failure_count ?? 0
+    count = failed > 0 ? `${total - failed}/${total} passed` : `${total} tests`
   }
   return `${suite.padEnd(10)} ${count.padStart(16)} ${`${seconds} s`.padStart(7)}`
 })

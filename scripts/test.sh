@@ -39,5 +39,9 @@ for project in "${projects[@]}"; do
   step "$project" "${vitest[@]}" --project "$project" --reporter=default --reporter=json --outputFile.json="$results/$project.json" || status=$?
   [ $status -eq 0 ] || break
 done
+# The gem's own specs, with Ruby's test runner.
+if [ $status -eq 0 ] && [ "${projects[*]}" = "unit e2e rails" ] && command -v rspec >/dev/null; then
+  (cd rails && step rspec rspec --format progress --format json --out "$results/rspec.json") || status=$?
+fi
 node scripts/test-summary.mjs "$results"
 exit $status

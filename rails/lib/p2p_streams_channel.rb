@@ -4,6 +4,7 @@ require "p2p_streams_channel/version"
 require "p2p_streams_channel/configuration"
 require "p2p_streams_channel/join_token"
 require "p2p_streams_channel/memory_store"
+require "p2p_streams_channel/lease_keeper"
 if defined?(Rails::Railtie)
   require "p2p_streams_channel/client_assets"
   require "p2p_streams_channel/frame_helper"

@@ -204,8 +204,7 @@ export class SignalingChannel implements CableConnectionDelegate {
         const outcome = await this.storeHealth.guard(() => this.store.reportClient(sessionId, peerId, signal.clientPeerId, connected))
         if (outcome === "not_host") throw new ProtocolError("not_host", "only the host reports its clients")
         if (outcome === "not_member") throw new ProtocolError("peer_not_found", `peer ${signal.clientPeerId} has not joined this session`)
-        if (connected) subscription.clients.add(signal.clientPeerId)
-        else subscription.clients.delete(signal.clientPeerId)
+        subscription.reported(signal.clientPeerId, connected)
         return
       }
     }
@@ -222,7 +221,7 @@ export class SignalingChannel implements CableConnectionDelegate {
         throw new ProtocolError("session_full", `the session has ${this.options.maxPeersPerSession} peers already`)
       case "host":
         if (outcome.replacedHost) await this.resetSession(sessionId, outcome.replacedHost.peerId, outcome.replacedHost.reason)
-        if (subscription.role !== "host") subscription.clients.clear()
+        if (subscription.role !== "host") subscription.forgetClients()
         subscription.role = "host"
         this.hosts.add(subscription)
         this.logger.debug(`session ${sessionId}: ${peerId} is the host`)
@@ -271,7 +270,7 @@ export class SignalingChannel implements CableConnectionDelegate {
     await Promise.all(subscriptions.map(async (subscription) => {
       const claim: RestoreClaim =
         subscription.role === "host"
-          ? { role: "host", leaseMs: this.options.hostLeaseMs, clients: [...subscription.clients] }
+          ? { role: "host", leaseMs: this.options.hostLeaseMs, clients: subscription.reportedClients }
           : { role: subscription.role }
       let outcome
       try {
@@ -334,7 +333,7 @@ export class SignalingChannel implements CableConnectionDelegate {
   private demote(subscription: Subscription): void {
     this.hosts.delete(subscription)
     subscription.role = "attached"
-    subscription.clients.clear()
+    subscription.forgetClients()
   }
 
   private subscriptionsOf(connection: CableConnection): Map<string, Subscription> {

@@ -7,8 +7,9 @@ export type SubscriptionRole = "attached" | "member" | "host"
 /** One peer's subscription to the signaling channel, on one connection of this node. */
 export class Subscription {
   role: SubscriptionRole = "attached"
-  /** For a host: the clients it reported connected, re-registered if the store loses them. */
-  readonly clients = new Set<string>()
+  // For a host: the clients it reported connected, re-registered if the store loses them. Made on
+  // first use: most subscriptions never hold any, and idle memory per connection counts.
+  private clients: Set<string> | undefined
   private stops: Array<() => void> = []
   private active = true
   /** The start of every frame this subscription delivers, with the identifier escaped once (on first use). */
@@ -26,6 +27,21 @@ export class Subscription {
   deliver(message: ServerSignal): void {
     this.framePrefix ??= `{"identifier":${JSON.stringify(this.identifier)},"message":`
     this.connection.sendText(`${this.framePrefix}${JSON.stringify(message)}}`)
+  }
+
+  /** Records the host's report of a client. */
+  reported(clientPeerId: string, connected: boolean): void {
+    if (connected) (this.clients ??= new Set()).add(clientPeerId)
+    else this.clients?.delete(clientPeerId)
+  }
+
+  /** The clients this host reported connected. */
+  get reportedClients(): string[] {
+    return [...(this.clients ?? [])]
+  }
+
+  forgetClients(): void {
+    this.clients = undefined
   }
 
   listening(stop: () => void): void {

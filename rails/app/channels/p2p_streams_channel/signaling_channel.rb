@@ -18,8 +18,6 @@ module P2pStreamsChannel
       end
     end
 
-    periodically :renew_lease, every: P2pStreamsChannel.config.lease_renewal_interval
-
     rescue_from StandardError do |error|
       code = error.is_a?(Refusal) ? error.code : error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error"
       logger.warn("p2p_streams_channel: refused (#{code}): #{error.message.to_s.gsub(/[[:cntrl:]]/, " ")[0, 300]}")
@@ -37,7 +35,15 @@ module P2pStreamsChannel
       @subscription_id = "#{P2pStreamsChannel.node_id}:#{SecureRandom.hex(8)}"
       @role = :attached
       @clients = Set.new
-      displaced = store.attach(@session_id, @peer_id, @subscription_id)
+      begin
+        displaced = store.attach(@session_id, @peer_id, @subscription_id)
+      rescue StandardError => error
+        # Not subscribed after all; the client subscribes again later (a store_unavailable refusal is transient).
+        logger.warn("p2p_streams_channel: subscribing failed: #{error.message.to_s.gsub(/[[:cntrl:]]/, " ")[0, 300]}")
+        @subscription_id = nil
+        transmit_error(error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error", "the session store cannot take this subscription now")
+        return reject
+      end
       handler = ->(envelope) { on_envelope(envelope) }
       stream_from P2pStreamsChannel.session_stream(@session_id), coder: ActiveSupport::JSON, &handler
       stream_from P2pStreamsChannel.peer_stream(@session_id, @peer_id), coder: ActiveSupport::JSON, &handler
@@ -45,6 +51,7 @@ module P2pStreamsChannel
     end
 
     def unsubscribed
+      P2pStreamsChannel.lease_keeper.delete(self)
       return unless @subscription_id && !@replaced
       reset_session(@peer_id, "host_left") if store.detach(@session_id, @peer_id, @subscription_id)
     end
@@ -94,6 +101,7 @@ module P2pStreamsChannel
         reset_session(other, "host_stale") if other
         @clients.clear unless @role == :host
         @role = :host
+        P2pStreamsChannel.lease_keeper.add(self)
         transmit(connection_message("SessionReady", "host_peer_id" => @peer_id, "peer_id" => @peer_id))
       when :client
         @role = :member
@@ -131,8 +139,10 @@ module P2pStreamsChannel
       connected ? @clients.add(client) : @clients.delete(client)
     end
 
+    # Called by the process's LeaseKeeper while this subscription is a host. Private: a public method
+    # of a channel is an action any client could perform.
     def renew_lease
-      return unless @role == :host && !@replaced
+      return P2pStreamsChannel.lease_keeper.delete(self) unless @role == :host && !@replaced
       case store.renew_host_lease(@session_id, @peer_id, @subscription_id, config.host_lease)
       when :lost
         demote
@@ -164,6 +174,7 @@ module P2pStreamsChannel
     def demote
       @role = :attached
       @clients&.clear
+      P2pStreamsChannel.lease_keeper.delete(self)
     end
 
     def publish(stream, envelope)
