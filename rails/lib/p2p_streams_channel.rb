@@ -5,6 +5,7 @@ require "p2p_streams_channel/configuration"
 require "p2p_streams_channel/join_token"
 require "p2p_streams_channel/memory_store"
 require "p2p_streams_channel/lease_keeper"
+require "p2p_streams_channel/rate_limit"
 if defined?(Rails::Railtie)
   require "p2p_streams_channel/client_assets"
   require "p2p_streams_channel/frame_helper"

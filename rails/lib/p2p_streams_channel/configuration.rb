@@ -18,6 +18,8 @@ module P2pStreamsChannel
     attr_accessor :session_ttl
     # How long a token from p2p_frame_tag lasts (seconds). Default: 3600.
     attr_accessor :token_expires_in
+    # Per-connection message rate: sustained messages per second, and burst. Default: 100 and 200.
+    attr_accessor :rate_limit_per_second, :rate_limit_burst
     # Session state: :memory (one process) or a Redis URL ("redis://localhost:6379") shared by every
     # process. Default: :memory.
     attr_accessor :store
@@ -31,6 +33,8 @@ module P2pStreamsChannel
       @session_ttl = 3600
       @token_expires_in = 3600
       @store = :memory
+      @rate_limit_per_second = 100
+      @rate_limit_burst = 200
     end
   end
 

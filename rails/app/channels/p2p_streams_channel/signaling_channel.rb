@@ -7,6 +7,7 @@ module P2pStreamsChannel
   class SignalingChannel < ActionCable::Channel::Base
     STATES = %w[SessionJoin SessionLeave SdpOffer SdpAnswer IceCandidate PeerConnected PeerDisconnected].freeze
     SDP_TYPES = %w[offer answer pranswer rollback].freeze
+    MAX_IDENTIFIER_LENGTH = 2048
 
     # A refusal of something the peer sent: its protocol code and a sentence.
     class Refusal < StandardError
@@ -58,6 +59,7 @@ module P2pStreamsChannel
 
     # Every message: `perform("receive", …)` or `send(…)`.
     def receive(data)
+      return unless within_rate_limit
       raise Refusal.new("unknown_subscription", "not subscribed with this identifier") if @replaced
       signal = parse_signal(data)
       case signal["state"]
@@ -78,7 +80,22 @@ module P2pStreamsChannel
       P2pStreamsChannel.config
     end
 
+    def within_rate_limit
+      case RateLimit.of(connection, config.rate_limit_per_second, config.rate_limit_burst).take
+      when :ok then true
+      when :notify
+        transmit_error("rate_limited", "too many frames; slow down")
+        false
+      when :disconnect
+        logger.warn("p2p_streams_channel: connection dropped (rate_limited)")
+        connection.close(reason: "rate_limited", reconnect: false)
+        false
+      else false
+      end
+    end
+
     def check_identifier
+      return ["bad_identifier", "identifier is longer than #{MAX_IDENTIFIER_LENGTH} characters"] if identifier.to_s.length > MAX_IDENTIFIER_LENGTH
       return ["bad_identifier", "session_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:session_id])
       return ["bad_identifier", "peer_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:peer_id])
       return nil if config.allow_open_joins
