@@ -229,6 +229,10 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       case "SdpAnswer":
       case "IceCandidate":
         return this.role?.signal(signal)
+      case "Probe":
+        // A server that cannot ping the socket asks whether this host is still here.
+        this.signaling.send({ state: "ProbeAck" })
+        return
       case "SessionReset":
         // Only the loss of our own host matters; a peer still waiting for SessionReady gets one anyway.
         if (signal.host_peer_id === this.currentHost) this.hostLost()

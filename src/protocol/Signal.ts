@@ -28,6 +28,7 @@ export type PeerSignal =
   | { state: "IceCandidate"; toPeerId: string; candidate: IceCandidateInit | null }
   | { state: "PeerConnected"; clientPeerId: string }
   | { state: "PeerDisconnected"; clientPeerId: string }
+  | { state: "ProbeAck" }
 
 /** Why a session lost its host. */
 export type SessionResetReason = "host_left" | "host_stale" | "host_replaced"
@@ -39,6 +40,7 @@ export type ServerSignal =
   | { type: "Connection"; state: "IceCandidate"; peer_id: string; to_peer_id: string; candidate: IceCandidateInit | null }
   | { type: "Connection"; state: "SessionReset"; host_peer_id: string; reason: SessionResetReason }
   | { type: "Connection"; state: "Error"; code: RejectionReason; message: string }
+  | { type: "Connection"; state: "Probe" }
 
 const SDP_TYPES = new Set(["offer", "answer", "pranswer", "rollback"])
 
@@ -65,6 +67,8 @@ export function parsePeerSignal(data: string): PeerSignal {
     case "PeerConnected":
     case "PeerDisconnected":
       return { state: value.state, clientPeerId: peerIdField(value, "client_peer_id") }
+    case "ProbeAck":
+      return { state: "ProbeAck" }
     default:
       throw new ProtocolError("unknown_message", `unknown Connection state "${String(value.state).slice(0, 40)}"`)
   }

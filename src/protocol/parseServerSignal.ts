@@ -29,6 +29,8 @@ export function parseServerSignal(value: unknown): ServerSignal {
     case "SessionReset":
       if (typeof value.reason !== "string" || !RESET_REASONS.has(value.reason)) throw new ProtocolError("bad_message", "unknown reset reason")
       return { type: "Connection", state: "SessionReset", host_peer_id: peer("host_peer_id"), reason: value.reason as "host_left" }
+    case "Probe":
+      return { type: "Connection", state: "Probe" }
     case "Error":
       return { type: "Connection", state: "Error", code: String(value.code) as "internal_error", message: String(value.message ?? "") }
     default:

@@ -51,7 +51,7 @@ describe("rails g p2p_streams_channel:install and :controller, on an app that ha
     expect(second).not.toMatch(/\b(create|insert|append)\b/)
     expect(second).toContain("identical  config/initializers/p2p_streams_channel.rb")
     const initializer = readFileSync(join(dir, "config/initializers/p2p_streams_channel.rb"), "utf8")
-    for (const option of ["secret", "allow_open_joins", "max_peers_per_session", "host_lease", "lease_renewal_interval", "session_ttl", "token_expires_in", "store", "rate_limit_per_second", "rate_limit_burst"]) {
+    for (const option of ["secret", "allow_open_joins", "max_peers_per_session", "host_lease", "lease_renewal_interval", "session_ttl", "token_expires_in", "store", "rate_limit_per_second", "rate_limit_burst", "probe_timeout"]) {
       expect(initializer).toContain(`# config.${option} = `)
     }
     expect(readFileSync(join(dir, "app/views/layouts/application.html.erb"), "utf8").match(/p2p_javascript_tags/g)).toHaveLength(1)

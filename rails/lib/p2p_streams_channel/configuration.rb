@@ -18,6 +18,9 @@ module P2pStreamsChannel
     attr_accessor :session_ttl
     # How long a token from p2p_frame_tag lasts (seconds). Default: 3600.
     attr_accessor :token_expires_in
+    # When a peer reports the host lost, the host's page must answer a probe within this many
+    # seconds or its connection is closed (and the session reset). Default: 1.
+    attr_accessor :probe_timeout
     # Per-connection message rate: sustained messages per second, and burst. Default: 100 and 200.
     attr_accessor :rate_limit_per_second, :rate_limit_burst
     # Session state: :memory (one process) or a Redis URL ("redis://localhost:6379") shared by every
@@ -33,6 +36,7 @@ module P2pStreamsChannel
       @session_ttl = 3600
       @token_expires_in = 3600
       @store = :memory
+      @probe_timeout = 1
       @rate_limit_per_second = 100
       @rate_limit_burst = 200
     end

@@ -198,6 +198,8 @@ export class SignalingChannel implements CableConnectionDelegate {
             : { type: "Connection", state: signal.state, peer_id: peerId, to_peer_id: signal.toPeerId, sdp: signal.sdp }
         return this.broker.publish(peerStream(sessionId, signal.toPeerId), { kind: "deliver", message })
       }
+      case "ProbeAck":
+        return // this server probes with WebSocket pings; an answer to a Probe is welcome all the same
       case "PeerConnected":
       case "PeerDisconnected": {
         const connected = signal.state === "PeerConnected"

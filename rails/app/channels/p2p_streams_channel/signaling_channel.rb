@@ -5,7 +5,7 @@ module P2pStreamsChannel
   # and ICE to the addressed peer — docs/protocol.md, as the Node server implements it. Refusals go
   # to the peer as `Error` messages with a code; nothing a peer sends raises out of the channel.
   class SignalingChannel < ActionCable::Channel::Base
-    STATES = %w[SessionJoin SessionLeave SdpOffer SdpAnswer IceCandidate PeerConnected PeerDisconnected].freeze
+    STATES = %w[SessionJoin SessionLeave SdpOffer SdpAnswer IceCandidate PeerConnected PeerDisconnected ProbeAck].freeze
     SDP_TYPES = %w[offer answer pranswer rollback].freeze
     MAX_IDENTIFIER_LENGTH = 2048
 
@@ -53,6 +53,7 @@ module P2pStreamsChannel
 
     def unsubscribed
       P2pStreamsChannel.lease_keeper.delete(self)
+      @probe&.cancel
       return unless @subscription_id && !@replaced
       reset_session(@peer_id, "host_left") if store.detach(@session_id, @peer_id, @subscription_id)
     end
@@ -63,7 +64,10 @@ module P2pStreamsChannel
       raise Refusal.new("unknown_subscription", "not subscribed with this identifier") if @replaced
       signal = parse_signal(data)
       case signal["state"]
-      when "SessionJoin" then join
+      when "SessionJoin"
+        probe_host(signal["lost_host_peer_id"]) if signal["lost_host_peer_id"]
+        join
+      when "ProbeAck" then @probe&.cancel
       when "SessionLeave" then leave
       when "SdpOffer", "SdpAnswer", "IceCandidate" then relay(signal)
       when "PeerConnected", "PeerDisconnected" then report(signal)
@@ -175,11 +179,32 @@ module P2pStreamsChannel
         message = envelope["message"]
         demote if message["state"] == "SessionReset"
         transmit(message) unless @replaced
+      when "probe"
+        answer_probe if envelope["subscriptionId"] == @subscription_id && !@replaced
       when "evict"
         return unless envelope["subscriptionId"] == @subscription_id
         transmit_error("peer_replaced", "another subscription now speaks for this peer")
         @replaced = true
         stop_all_streams
+      end
+    end
+
+    # A peer says it lost `host_peer_id`: if that is still the host, its subscription is asked to
+    # prove its page is there (ActionCable cannot ping one socket, so the probe is a message).
+    def probe_host(host_peer_id)
+      session = store.get(@session_id)
+      subscription_id = session && session[:host_peer_id] == host_peer_id ? session[:attached][host_peer_id] : nil
+      publish(P2pStreamsChannel.peer_stream(@session_id, host_peer_id), "kind" => "probe", "subscriptionId" => subscription_id) if subscription_id
+    end
+
+    # On the host's side: transmit Probe; no ProbeAck within config.probe_timeout and the page is
+    # gone — the connection is closed, which ends the subscription and resets the session.
+    def answer_probe
+      return if @probe && !@probe.complete?
+      transmit(connection_message("Probe", {}))
+      @probe = Concurrent::ScheduledTask.execute(config.probe_timeout) do
+        logger.warn("p2p_streams_channel: session #{@session_id}: host #{@peer_id} did not answer a probe; dropped")
+        connection.close(reason: "remote", reconnect: true)
       end
     end
 
