@@ -9,6 +9,7 @@ require "p2p_streams_channel/rate_limit"
 if defined?(Rails::Railtie)
   require "p2p_streams_channel/client_assets"
   require "p2p_streams_channel/frame_helper"
+  require "p2p_streams_channel/frame_guard"
   require "p2p_streams_channel/engine"
 end
 

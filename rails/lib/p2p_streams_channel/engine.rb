@@ -18,6 +18,10 @@ module P2pStreamsChannel
       app.config.action_cable.allowed_request_origins = Array(app.config.action_cable.allowed_request_origins) + [NO_ORIGIN]
     end
 
+    initializer "p2p_streams_channel.frame_guard" do
+      ActiveSupport.on_load(:action_cable_connection) { prepend P2pStreamsChannel::FrameGuard }
+    end
+
     initializer "p2p_streams_channel.assets" do |app|
       app.middleware.insert_before(0, P2pStreamsChannel::ClientAssets)
     end
