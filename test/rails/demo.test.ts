@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { launchChromium, newContext } from "../helpers/browser.js"
+import { launchChromium, newContext, recordConnections, waitForNewHost } from "../helpers/browser.js"
 import { startRails, type RailsProcess } from "../helpers/railsServer.js"
 
 const SECRET = "rails-demo-secret-0123456789"
@@ -73,5 +73,18 @@ describe("the gem's dummy app (the seed's demo) in Chromium, Rails as the signal
       .toMatch(/(connected — you are the host \| connected to host ben|connected to host cat \| connected — you are the host)/)
     await say(cat, "still here")
     await expect.poll(() => ben.locator('[data-chat-target="messages"]').innerText()).toContain("cat: still here")
+  })
+
+  it("the host's renderer crashing: the others notice by heartbeat, elect a new host and chat on", async () => {
+    await recordConnections(context)
+    const [ann, ben, cat] = [await join("ann"), await join("ben"), await join("cat")]
+    for (const page of [ann, ben, cat]) await expect.poll(() => statuses(page), { timeout: 15_000 }).toEqual(["ann: connected", "ben: connected", "cat: connected"])
+    const cdp = await context.newCDPSession(ann)
+    const crashedAt = Date.now()
+    void cdp.send("Page.crash").catch(() => {})
+    const { host } = await waitForNewHost([ben, cat], "ann", crashedAt, 20_000)
+    expect(["ben", "cat"]).toContain(host)
+    await say(ben, "after the crash")
+    await expect.poll(() => cat.locator('[data-chat-target="messages"]').innerText()).toContain("ben: after the crash")
   })
 })
