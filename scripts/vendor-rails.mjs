@@ -19,8 +19,11 @@ export const VENDORED = {
 /** The Redis store's Lua scripts, one file each, so that both servers run the very same ones. */
 export const LUA_TARGET = join(root, "rails/lib/p2p_streams_channel/lua")
 export async function luaScripts() {
-  const scripts = await import(join(root, "dist/server/store/redis/sessionScripts.js"))
-  return Object.fromEntries(Object.entries(scripts).map(([name, text]) => [`${name.toLowerCase()}.lua`, `-- Generated from src/server/store/redis/sessionScripts.ts by npm run build; do not edit.\n${text}`]))
+  const { PRELUDE, ...scripts } = await import(join(root, "dist/server/store/redis/sessionScripts.js"))
+  const header = "-- Generated from src/server/store/redis/sessionScripts.ts by npm run build; do not edit.\n"
+  // Each script is the prelude, a newline and its body, as in the Node server (the same text, so the same SHA).
+  const bodies = Object.entries(scripts).map(([name, text]) => [`${name.toLowerCase()}.lua`, `${header}${text.slice(PRELUDE.length + 1)}`])
+  return Object.fromEntries([["prelude.lua", `${header}${PRELUDE}`], ...bodies])
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -6,7 +6,9 @@ module P2pStreamsChannel
   # source), so host election and member limits are atomic across all of them. Each process keeps
   # a `<prefix>node:<id>` key alive; entries of a process whose key expired count as gone.
   class RedisStore
-    SCRIPTS = Dir[File.join(__dir__, "lua", "*.lua")].to_h { |path| [File.basename(path, ".lua").to_sym, File.read(path)] }.freeze
+    # Each script is the prelude, a newline and its body: the very text the Node server runs.
+    LUA = Dir[File.join(__dir__, "lua", "*.lua")].to_h { |path| [File.basename(path, ".lua").to_sym, File.read(path).sub(/\A--[^\n]*\n/, "")] }
+    SCRIPTS = LUA.except(:prelude).transform_values { |body| "#{LUA.fetch(:prelude)}\n#{body}" }.freeze
 
     # The store could not reach Redis: the channel answers store_unavailable.
     class Unavailable < StandardError; end

@@ -7,7 +7,7 @@
  * A subscription id starts with its node id; `<prefix>node:<id>` exists while that node lives, so
  * entries of a dead node count as gone. ARGV[1] is always the key prefix, ARGV[2] the session TTL.
  */
-const PRELUDE = `
+export const PRELUDE = `
 local key = KEYS[1]
 local prefix = ARGV[1]
 local ttl = tonumber(ARGV[2])
