@@ -39,7 +39,9 @@ module P2pStreamsChannel
       when :memory, nil, "memory" then MemoryStore.new(session_ttl: config.session_ttl)
       when %r{\Arediss?://}
         require "p2p_streams_channel/redis_store"
-        RedisStore.new(url: config.store, node_id: node_id, session_ttl: config.session_ttl, node_ttl: 3 * config.lease_renewal_interval)
+        store = RedisStore.new(url: config.store, node_id: node_id, session_ttl: config.session_ttl, node_ttl: 3 * config.lease_renewal_interval)
+        store.on_recovered = -> { lease_keeper.restore_all }
+        store
       else raise ArgumentError, "P2pStreamsChannel: config.store must be :memory or a redis:// URL, got #{config.store.inspect}"
       end
     end

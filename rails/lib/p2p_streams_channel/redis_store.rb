@@ -65,6 +65,15 @@ module P2pStreamsChannel
       run(:route, session_id, from, to).to_sym
     end
 
+    # Re-asserts one live subscription after Redis may have lost state (see on_recovered).
+    def restore(session_id, peer_id, subscription_id, role:, lease: 0, clients: [])
+      run(:restore, session_id, peer_id, subscription_id, role, (lease * 1000).to_i, *clients).to_sym
+    end
+
+    # Called (on a thread of its own) when a command succeeds after commands failed: Redis is back,
+    # perhaps restarted empty.
+    attr_writer :on_recovered
+
     def get(session_id)
       flat = run(:get, session_id)
       return nil if flat.empty?
@@ -76,16 +85,33 @@ module P2pStreamsChannel
 
     private
 
+    # Also how an outage is noticed when nothing else talks to Redis, and its end: the liveness key
+    # missing (after the first beat) means Redis lost what this process had put there.
     def mark_alive
-      @redis.set(@node_key, "1", px: (@node_ttl * 1000).to_i)
+      previous = @redis.call("SET", @node_key, "1", "PX", (@node_ttl * 1000).to_i.to_s, "GET")
+      @failing = true if previous.nil? && @beaten
+      @beaten = true
+      succeeded
     rescue StandardError
-      nil # retried at the next beat; commands meanwhile answer store_unavailable
+      @failing = true # retried at the next beat; commands meanwhile answer store_unavailable
+    end
+
+    def succeeded
+      return unless @failing
+      @failing = false
+      Thread.new do
+        # This process's liveness key first: without it, its subscriptions count as a dead node's.
+        @redis.set(@node_key, "1", px: (@node_ttl * 1000).to_i)
+        @on_recovered&.call
+      rescue StandardError
+        @failing = true
+      end
     end
 
     def run(name, session_id, *args)
       key = "#{@prefix}sess:#{session_id}"
       argv = [@prefix, @ttl, *args.map(&:to_s)]
-      @lock.synchronize do
+      result = @lock.synchronize do
         begin
           @redis.evalsha(@shas.fetch(name), keys: [key], argv: argv)
         rescue Redis::CommandError => error
@@ -93,7 +119,10 @@ module P2pStreamsChannel
           @redis.eval(SCRIPTS.fetch(name), keys: [key], argv: argv)
         end
       end
+      succeeded
+      result
     rescue Redis::BaseConnectionError => error
+      @failing = true
       raise Unavailable, "the session store (Redis) failed: #{error.message}"
     end
   end

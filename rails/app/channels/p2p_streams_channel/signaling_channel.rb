@@ -45,6 +45,7 @@ module P2pStreamsChannel
         transmit_error(error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error", "the session store cannot take this subscription now")
         return reject
       end
+      P2pStreamsChannel.lease_keeper.live(self)
       handler = ->(envelope) { on_envelope(envelope) }
       stream_from P2pStreamsChannel.session_stream(@session_id), coder: ActiveSupport::JSON, &handler
       stream_from P2pStreamsChannel.peer_stream(@session_id, @peer_id), coder: ActiveSupport::JSON, &handler
@@ -52,10 +53,19 @@ module P2pStreamsChannel
     end
 
     def unsubscribed
-      P2pStreamsChannel.lease_keeper.delete(self)
+      P2pStreamsChannel.lease_keeper.gone(self)
       @probe&.cancel
       return unless @subscription_id && !@replaced
-      reset_session(@peer_id, "host_left") if store.detach(@session_id, @peer_id, @subscription_id)
+      release = lambda do
+        reset_session(@peer_id, "host_left") if store.detach(@session_id, @peer_id, @subscription_id)
+      end
+      begin
+        release.call
+      rescue StandardError => error
+        raise unless error.class.name.end_with?("Unavailable")
+        # The store is down: release once it answers, so a closed host is not renewed or handed out.
+        P2pStreamsChannel.lease_keeper.release_later(&release)
+      end
     end
 
     # Every message: `perform("receive", …)` or `send(…)`.
@@ -205,6 +215,24 @@ module P2pStreamsChannel
       @probe = Concurrent::ScheduledTask.execute(config.probe_timeout) do
         logger.warn("p2p_streams_channel: session #{@session_id}: host #{@peer_id} did not answer a probe; dropped")
         connection.close(reason: "remote", reconnect: true)
+      end
+    end
+
+    # After a store outage: re-asserts this subscription (attachment, membership, host role and the
+    # clients it reported), respecting what happened meanwhile.
+    def restore_registration
+      return if @replaced || @subscription_id.nil?
+      role = { host: "host", member: "member" }.fetch(@role, "attached")
+      case store.restore(@session_id, @peer_id, @subscription_id, role: role, lease: config.host_lease, clients: @clients.to_a)
+      when :displaced
+        transmit_error("peer_replaced", "another subscription now speaks for this peer")
+        @replaced = true
+        stop_all_streams
+      when :lost
+        if @role == :host
+          demote
+          transmit(connection_message("SessionReset", "host_peer_id" => @peer_id, "reason" => "host_replaced"))
+        end
       end
     end
 
