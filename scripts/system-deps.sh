@@ -19,12 +19,22 @@ OPTIONAL=(
   "ruby-rails:rails:the Rails suite"
   "puma:puma:the Rails suite"
   "ruby-rspec-rails:rspec:the gem's specs"
+  "chromium-driver:chromedriver:the gem's system specs"
+  "ruby-capybara:gem=capybara:the gem's system specs"
+  "ruby-selenium-webdriver:gem=selenium-webdriver:the gem's system specs"
+  "ruby-redis:gem=redis:the gem's Redis store"
 )
 
-missing() { # prints "package|reason" for each entry whose command is absent
+present() { # a command on the PATH, or gem=NAME: a Ruby library that loads
+  case "$1" in
+    gem=*) command -v ruby >/dev/null 2>&1 && ruby -e "require '${1#gem=}'" >/dev/null 2>&1 ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+missing() { # prints "package|reason" for each entry that is absent
   for need in "$@"; do
     IFS=: read -r package command reason <<<"$need"
-    command -v "$command" >/dev/null 2>&1 || echo "$package|$package ($reason)"
+    present "$command" || echo "$package|$package ($reason)"
   done
 }
 mapfile -t required < <(missing "${REQUIRED[@]}")

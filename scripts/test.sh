@@ -8,12 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/system-deps.sh
 
-vitest=(node_modules/.bin/vitest run)
+netns=()
 if [ -z "${P2P_TEST_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null; then
-  vitest=(unshare -n bash -c 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"' _ "${vitest[@]}")
+  netns=(unshare -n bash -c 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"' _)
 else
   echo "note: not root (or no unshare/ip): running without a loopback-only network namespace" >&2
 fi
+vitest=("${netns[@]}" node_modules/.bin/vitest run)
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
@@ -39,9 +40,9 @@ for project in "${projects[@]}"; do
   step "$project" "${vitest[@]}" --project "$project" --reporter=default --reporter=json --outputFile.json="$results/$project.json" || status=$?
   [ $status -eq 0 ] || break
 done
-# The gem's own specs, with Ruby's test runner.
-if [ $status -eq 0 ] && [ "${projects[*]}" = "unit e2e rails" ] && command -v rspec >/dev/null; then
-  (cd rails && step rspec rspec --format progress --format json --out "$results/rspec.json") || status=$?
+# The gem's own specs, with Ruby's test runner (its system specs open WebRTC in Chromium too).
+if [ $status -eq 0 ] && [ "${projects[*]}" = "unit e2e rails" ] && command -v rspec >/dev/null && command -v chromedriver >/dev/null; then
+  (cd rails && step rspec "${netns[@]}" rspec --format progress --format json --out "$results/rspec.json") || status=$?
 fi
 node scripts/test-summary.mjs "$results"
 exit $status

@@ -1,4 +1,6 @@
 $LOAD_PATH.unshift(File.expand_path("../lib", __dir__))
+# Rails first, as in an app: the gem brings its engine (helpers, assets, frame guard) only then.
+require "rails"
 require "p2p_streams_channel"
 
 RSpec.configure do |config|

@@ -19,7 +19,7 @@ RSpec.describe P2pStreamsChannel::FrameHelper do
     expect(fragment).to start_with('<p2p-frame session-id="chat_room_1" peer-id="user_1" token="v1.')
     expect(fragment).to include('config="{&quot;keepCableConnection&quot;:true}"', 'class="room"', '<div data-controller="chat"></div></p2p-frame>')
     token = fragment[/token="([^"]+)"/, 1]
-    expect { P2pStreamsChannel::JoinToken.verify!(secret, token, session_id: "chat_room_1", peer_id: "user_1") }.not_to raise_error
+    expect { P2pStreamsChannel::JoinToken.verify!(P2pStreamsChannel.secret, token, session_id: "chat_room_1", peer_id: "user_1") }.not_to raise_error
   end
 
   it "refuses ids the protocol refuses, and config keys the client would refuse" do
