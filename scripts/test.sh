@@ -18,11 +18,12 @@ vitest=("${netns[@]}" node_modules/.bin/vitest run)
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
-step() { # name, command…: runs it and records its time
-  local name=$1 start=$SECONDS
+step() { # name, command…: runs it, records its time, and returns its status
+  local name=$1 start=$SECONDS rc=0
   shift
-  "$@"
+  "$@" || rc=$?
   echo "$name $((SECONDS - start))" >>"$results/times"
+  return $rc
 }
 
 step build npm run --silent build
