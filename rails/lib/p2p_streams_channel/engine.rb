@@ -22,6 +22,11 @@ module P2pStreamsChannel
       ActiveSupport.on_load(:action_cable_connection) { prepend P2pStreamsChannel::FrameGuard }
     end
 
+    # With importmap-rails (sprockets or propshaft), `pin "p2p", to: "p2p.js"` finds the vendored bundle.
+    initializer "p2p_streams_channel.asset_paths" do |app|
+      app.config.assets.paths << File.expand_path("../../vendor/javascript", __dir__) if app.config.respond_to?(:assets)
+    end
+
     initializer "p2p_streams_channel.assets" do |app|
       app.middleware.insert_before(0, P2pStreamsChannel::ClientAssets)
     end
