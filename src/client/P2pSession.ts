@@ -164,7 +164,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       return this.signaling.connect()
     }
     // A server that cannot reach its store now will later: subscribe again, after a while.
-    if (code === "store_unavailable" || code === "internal_error") {
+    if (code !== undefined && TRANSIENT_CODES.has(code)) {
       this.emit("error", new P2pError("signaling_error", `the signaling server could not take this peer yet (${code}); trying again`))
       clearTimeout(this.rejoinTimer)
       this.rejoinTimer = setTimeout(() => this.signaling.connect(), 1000 + Math.random() * 1000)
@@ -245,8 +245,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
         if (signal.code === "session_full") return this.sessionFull(signal.message)
         this.emit("error", new P2pError("signaling_error", `${signal.code}: ${signal.message}`))
         // A server that could not reach its store will, later: try the join again.
-        const transient = signal.code === "store_unavailable" || signal.code === "internal_error"
-        if (transient && !this.role) this.scheduleRejoin()
+        if (TRANSIENT_CODES.has(signal.code) && !this.role) this.scheduleRejoin()
         return
       }
     }
@@ -299,6 +298,9 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     }, delay)
   }
 }
+
+/** Refusals by a server in trouble (its store, a bug) that a later attempt may not meet. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(["store_unavailable", "internal_error"])
 
 const REJECTION_TEXT: Partial<Record<P2pErrorCode, string>> = {
   invalid_token: "the signaling server refused the join token: it was not signed for this session and peer with the server's secret",

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { peerStream, sessionStream } from "../../src/server/store/Broker.js"
 import { RawCableClient } from "../helpers/RawCableClient.js"
 import { startRedis, type RedisProcess } from "../helpers/redisServer.js"
 import { startServe } from "../helpers/cli.js"
@@ -46,6 +47,21 @@ describe("two signaling nodes on one Redis", () => {
     expect(await host.message(ids.alice, "SdpAnswer")).toMatchObject({ peer_id: "bob" })
     host.close()
     expect(await bob.message(ids.bob, "SessionReset")).toMatchObject({ host_peer_id: "alice", reason: "host_left" })
+  })
+
+  it("messages on Redis that are not envelopes are dropped before any listener sees them; the node carries on", async () => {
+    const host = await connect(a)
+    const id = a.identifier("room", "alice")
+    await host.join(id)
+    const publisher = redis.client()
+    for (const junk of ["not json", "null", "[]", '{"kind":"deliver"}', '{"kind":"deliver","message":null}', '{"kind":"evict"}', '{"kind":"probe","subscriptionId":7}', '{"kind":"other"}']) {
+      await publisher.publish(peerStream("room", "alice"), junk)
+      await publisher.publish(sessionStream("room"), junk)
+    }
+    const bob = await connect(b)
+    expect(await bob.join(b.identifier("room", "bob"))).toMatchObject({ host_peer_id: "alice" })
+    expect(await host.message(id, "SessionReady")).toMatchObject({ peer_id: "bob" })
+    expect(host.frames.filter((f) => f.identifier === id && !f.message?.state)).toEqual([])
   })
 
   it("joins racing on both nodes elect exactly one host", async () => {

@@ -12,8 +12,9 @@ module P2pStreamsChannel
 
     def dispatch_websocket_message(websocket_message)
       return super unless websocket.alive?
-      code, text, identifier = FrameGuard.refusal(websocket_message, subscriptions.identifiers)
-      return super unless code
+      frame, (code, text, identifier) = FrameGuard.check(websocket_message, subscriptions.identifiers)
+      # What ActionCable's own dispatch does, with the frame parsed once.
+      return subscriptions.execute_command(frame) unless code
       FrameGuard.log(logger, code, text)
       return unless identifier
       if code == "bad_identifier" || code == "unknown_channel"
@@ -24,9 +25,16 @@ module P2pStreamsChannel
     end
 
     class << self
-      # => [code, message, identifier-or-nil], or nil for a frame ActionCable may handle
-      def refusal(text, subscribed)
+      # => [frame, nil] for a frame ActionCable may handle, else [nil, [code, message, identifier-or-nil]]
+      def check(text, subscribed)
         frame = JSON.parse(text)
+        refusal = refusal(frame, subscribed)
+        refusal ? [nil, refusal] : [frame, nil]
+      rescue JSON::ParserError
+        [nil, ["malformed_json", "frame is not valid JSON"]]
+      end
+
+      def refusal(frame, subscribed)
         return ["malformed_frame", "frame must be a JSON object"] unless frame.is_a?(Hash)
         command, identifier = frame["command"], frame["identifier"]
         return ["malformed_frame", "frame has no \"command\" string"] unless command.is_a?(String)
@@ -44,8 +52,6 @@ module P2pStreamsChannel
         return ["malformed_frame", "message frame has no \"data\" string", identifier] if command == "message" && !frame["data"].is_a?(String)
         return ["malformed_json", "message data is not valid JSON", identifier] if command == "message" && !(JSON.parse(frame["data"]).is_a?(Hash) rescue false)
         nil
-      rescue JSON::ParserError
-        ["malformed_json", "frame is not valid JSON"]
       end
 
       # Error messages go only to identifiers of this channel (a reject goes to any identifier).

@@ -171,7 +171,7 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   /** An `Error` message on an identifier that holds no subscription on this node. */
   private sendError(connection: CableConnection, identifier: string, refusal: ProtocolError): void {
-    connection.sendText(`{"identifier":${JSON.stringify(identifier)},"message":${JSON.stringify(errorSignal(refusal))}}`)
+    connection.send({ identifier, message: errorSignal(refusal) })
   }
 
   private async handle(subscription: Subscription, signal: PeerSignal): Promise<void> {

@@ -214,7 +214,7 @@ export class CableConnection {
     const now = Date.now()
     this.lastSeenAt = now
     this.metrics.framesIn += 1
-    if (!this.limiter.take(now)) return this.rateLimited()
+    if (!this.limiter.take(now)) return this.rateLimited(now)
     if (now - this.lastDropAt > 1000) this.dropped = 0
     if (isBinary) {
       this.delegate.refused(this, new ProtocolError("binary_not_supported", "binary frames are not part of the protocol"))
@@ -236,15 +236,14 @@ export class CableConnection {
     this.delegate.refused(this, refusal)
   }
 
-  private rateLimited(): void {
+  private rateLimited(now: number): void {
     this.dropped += 1
-    this.lastDropAt = Date.now()
+    this.lastDropAt = now
     const refusal = new ProtocolError("rate_limited", "too many frames; slow down")
     if (this.dropped > this.limits.rateLimitBurst) {
       this.delegate.refused(this, refusal)
       return this.disconnect("rate_limited", false, CloseCode.policyViolation)
     }
-    const now = Date.now()
     const quiet = now - this.lastRateNoticeAt < 1000
     if (!quiet) this.lastRateNoticeAt = now
     this.delegate.refused(this, refusal, { quiet })
