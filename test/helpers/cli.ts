@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { stopChild } from "./stopChild.js"
 
 /** The built CLI, as `npx p2p-streams-channel` runs it. */
 export const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url))
@@ -33,12 +34,7 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
         baseUrl: match[1]!,
         cableUrl: match[2]!,
         output: () => output,
-        stop: (signal = "SIGTERM") =>
-          new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode)
-            child.once("exit", (code) => done(code))
-            child.kill(signal)
-          }),
+        stop: (signal) => stopChild(child, signal),
       })
     }
     child.stdout.on("data", onData)

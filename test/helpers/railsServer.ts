@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./freePort.js"
+import { stopChild } from "./stopChild.js"
 
 const DEMO = fileURLToPath(new URL("../../scripts/rails-demo.sh", import.meta.url))
 
@@ -39,11 +40,6 @@ export async function startRails(env: NodeJS.ProcessEnv = {}): Promise<RailsProc
     baseUrl: `http://127.0.0.1:${port}`,
     cableUrl: `ws://127.0.0.1:${port}/cable`,
     output: () => output,
-    stop: (signal = "SIGTERM") =>
-      new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode)
-        child.once("exit", (code) => done(code))
-        child.kill(signal)
-      }),
+    stop: (signal) => stopChild(child, signal),
   }
 }

@@ -1,20 +1,14 @@
 require "openssl"
 require "base64"
+require "p2p_streams_channel/refused"
 
 module P2pStreamsChannel
   # Join tokens, the same format as the Node server's (docs/protocol.md §3):
   # "v1.<expiry unix seconds>.<base64url HMAC-SHA256 of v1|session|peer|expiry>".
   module JoinToken
     VERSION = "v1"
-    # Why a token is refused: the code the protocol names, and a sentence.
-    class Refused < StandardError
-      attr_reader :code
-
-      def initialize(code, message)
-        @code = code
-        super(message)
-      end
-    end
+    # Why a token is refused (missing_token, invalid_token, token_expired).
+    Refused = P2pStreamsChannel::Refused
 
     module_function
 

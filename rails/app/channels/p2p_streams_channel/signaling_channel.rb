@@ -9,15 +9,7 @@ module P2pStreamsChannel
     SDP_TYPES = %w[offer answer pranswer rollback].freeze
     MAX_IDENTIFIER_LENGTH = 2048
 
-    # A refusal of something the peer sent: its protocol code and a sentence.
-    class Refusal < StandardError
-      attr_reader :code
-
-      def initialize(code, message)
-        @code = code
-        super(message)
-      end
-    end
+    Refusal = P2pStreamsChannel::Refused
 
     rescue_from StandardError do |error|
       code = error.is_a?(Refusal) ? error.code : error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error"
