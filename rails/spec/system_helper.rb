@@ -1,7 +1,5 @@
 # System specs: the dummy app under Capybara's puma, driven in Debian's Chromium through chromedriver.
-ENV["RAILS_ENV"] ||= "production"
-ENV["P2P_STREAMS_CHANNEL_SECRET"] ||= "rspec-secret-0123456789"
-require_relative "dummy/config/environment"
+require "rails_helper"
 require "capybara/rspec"
 require "selenium-webdriver"
 

@@ -121,6 +121,17 @@ export function describeSignalingProtocol(label: string, servers: ServerFactory)
       expect(await host.message(ids.alice, "Error")).toMatchObject({ code: "peer_not_found" })
     })
 
+    it("refuses every action but receive, the channel's own callbacks included, and the peer stays as it was", async () => {
+      const [host, bob] = [await connect(), await connect()]
+      const ids = { alice: t.identifier("actions", "alice"), bob: t.identifier("actions", "bob") }
+      await host.join(ids.alice)
+      for (const action of ["unsubscribed", "subscribed", "perform_action", "destroy"]) {
+        host.perform(ids.alice, { action, type: "Connection", state: "SessionLeave" })
+        expect(await host.message(ids.alice, "Error")).toMatchObject({ code: "unknown_message" })
+      }
+      expect(await bob.join(ids.bob)).toMatchObject({ host_peer_id: "alice" })
+    })
+
     it("resets the session when the host's subscription ends, and the first back becomes host", async () => {
       const [host, bob, carol] = [await connect(), await connect(), await connect()]
       const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob"), carol: t.identifier("room-1", "carol") }
@@ -151,7 +162,8 @@ export function describeSignalingProtocol(label: string, servers: ServerFactory)
         await client.next((f) => f.type === "confirm_subscription")
       }))
       peers.forEach((client, i) => client.perform(ids[i]!, JOIN))
-      const readies = await Promise.all(peers.map((client, i) => client.message(ids[i]!, "SessionReady")))
+      // Correctness, not speed: twelve joins at once may queue behind a loaded machine's other suites.
+      const readies = await Promise.all(peers.map((client, i) => client.message(ids[i]!, "SessionReady", 10_000)))
       const hosts = new Set(readies.map((r) => r.host_peer_id))
       expect(hosts.size).toBe(1)
       expect(readies.filter((r) => r.peer_id === r.host_peer_id)).toHaveLength(1)

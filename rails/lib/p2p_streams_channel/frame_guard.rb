@@ -13,8 +13,11 @@ module P2pStreamsChannel
     def dispatch_websocket_message(websocket_message)
       return super unless websocket.alive?
       frame, (code, text, identifier) = FrameGuard.check(websocket_message, subscriptions.identifiers)
-      # What ActionCable's own dispatch does, with the frame parsed once.
-      return subscriptions.execute_command(frame) unless code
+      # What ActionCable's own dispatch does, with the frame parsed once: on Rails 7.1 and later
+      # through handle_channel_command, which runs the connection's before/around/after_command.
+      unless code
+        return respond_to?(:handle_channel_command, true) ? handle_channel_command(frame) : subscriptions.execute_command(frame)
+      end
       FrameGuard.log(logger, code, text)
       return unless identifier
       if code == "bad_identifier" || code == "unknown_channel"

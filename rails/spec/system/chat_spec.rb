@@ -24,6 +24,25 @@ RSpec.describe "the chat room", type: :feature do
     using_session(:ann) { expect(page).to have_css('[data-chat-target="messages"]', text: "ben: hello from ben") }
   end
 
+  it "shows a client that leaves as disconnected, and a reload re-negotiates" do
+    using_session(:ann) { join("ann") }
+    using_session(:ben) { join("ben") }
+    using_session(:ann) { expect(page).to have_css('[data-chat-target="status"] li', text: "ben: connected") }
+    using_session(:ben) { visit "about:blank" }
+    using_session(:ann) { expect(page).to have_css('[data-chat-target="status"] li', text: "ben: disconnected") }
+    using_session(:ben) do
+      join("ben")
+      page.refresh
+      expect(page).to have_css('[data-chat-target="state"]', text: "connected to host ann")
+      find('[data-chat-target="message"]').fill_in(with: "back after a reload")
+      click_on "send"
+    end
+    using_session(:ann) do
+      expect(page).to have_css('[data-chat-target="status"] li', text: "ben: connected")
+      expect(page).to have_css('[data-chat-target="messages"]', text: "ben: back after a reload")
+    end
+  end
+
   it "heals when the host leaves: the client becomes the host, with no reload" do
     using_session(:ann) { join("ann") }
     using_session(:ben) do

@@ -60,9 +60,17 @@ module P2pStreamsChannel
       end
     end
 
-    # Every message: `perform("receive", …)` or `send(…)`.
-    def receive(data)
+    # Every message passes the connection's rate limit; `perform("receive", …)` and `send(…)` reach
+    # #receive, and any other action is refused as the Node server refuses it (ActionCable alone
+    # would only log it).
+    def perform_action(data)
       return unless within_rate_limit
+      action = data["action"]
+      return super if action.nil? || action == "receive"
+      transmit_error("unknown_message", "the only action is \"receive\"")
+    end
+
+    def receive(data)
       raise Refusal.new("unknown_subscription", "not subscribed with this identifier") if @replaced
       signal = parse_signal(data)
       case signal["state"]
