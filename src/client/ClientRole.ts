@@ -1,7 +1,12 @@
+import type { DataFrame } from "../protocol/DataFrame.js"
 import type { ChannelMessage, PeerState } from "../protocol/PeerMessage.js"
 import type { ServerSignal } from "../protocol/Signal.js"
-import { linkFailure } from "./P2pError.js"
-import { PeerLink, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
+import type { IncomingStream } from "./data/IncomingStream.js"
+import { acceptStream, echo, encodeMessage, frameMessage, streamMessage } from "./data/messages.js"
+import type { Payload, SendOptions } from "./data/payload.js"
+import { StreamSender } from "./data/StreamSender.js"
+import { linkFailure, P2pError } from "./P2pError.js"
+import { PeerLink, type Lane, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
 
 type PeerSignalIn = Extract<ServerSignal, { state: "SdpOffer" | "SdpAnswer" | "IceCandidate" }>
@@ -13,6 +18,9 @@ export class ClientRole implements PeerLinkDelegate {
   private states: Record<string, PeerState> = {}
   private readonly offerTimer: ReturnType<typeof setTimeout>
   private restartPending = false
+  private streamIds = 0
+  private readonly sender = new StreamSender(() => (this.streamIds = (this.streamIds + 1) >>> 0))
+  private readonly incoming = new Map<number, IncomingStream>()
 
   constructor(
     private readonly context: RoleContext,
@@ -49,8 +57,26 @@ export class ClientRole implements PeerLinkDelegate {
     }
   }
 
-  send(data: unknown): boolean {
-    return this.link?.send({ type: "Data", data }) ?? false
+  /** Sends through the host: one frame on the main or real-time lane, or a stream on the bulk lane. */
+  send(payload: Payload, options: SendOptions): boolean {
+    const link = this.link
+    if (!link) return false
+    const { to } = options
+    const encoded = encodeMessage(payload, undefined, to)
+    if ("frame" in encoded) return options.reliable === false ? link.sendRealtime(encoded.frame) : link.sendText(encoded.frame)
+    if (options.reliable === false) {
+      this.context.reportError(new P2pError("unsupported_data", "the message is larger than one frame, too large for the real-time lane (reliable: false); send it reliably"))
+      return false
+    }
+    this.sender.open(encoded.stream, { kind: encoded.kind, ...(to === undefined ? {} : { to }) }, [link], undefined, {
+      onProgress: () => {},
+      onEnd: (outcome) => {
+        if (!outcome.done) return this.context.reportError(new P2pError(outcome.reason === "peer_not_found" ? "peer_not_found" : "send_failed", `a message did not reach its receivers: ${outcome.reason} (${outcome.message})`))
+        // The host relays a stream to everyone but its sender: the sender sees its own here.
+        if (to === undefined) echo(payload, (data) => this.context.deliver({ type: "Data", senderId: this.context.peerId, data }))
+      },
+    })
+    return true
   }
 
   /** Signaling is back for a connected client: restart ICE if that is why it was wanted. */
@@ -62,6 +88,8 @@ export class ClientRole implements PeerLinkDelegate {
 
   stop(): void {
     clearTimeout(this.offerTimer)
+    this.sender.stop("host_left", "this peer left")
+    this.incoming.clear()
     this.link?.end("stopped", { sayBye: true })
   }
 
@@ -75,18 +103,66 @@ export class ClientRole implements PeerLinkDelegate {
     this.context.connectedToHost()
   }
 
-  linkMessage(_link: PeerLink, message: ChannelMessage): void {
-    if (message.type === "Data") {
-      this.context.deliver({ type: "Data", senderId: message.senderId ?? this.hostPeerId, data: message.data })
-    } else if (message.type === "Data.Connection.State") {
-      this.states = message.data
-      this.context.deliver(message)
+  linkMessage(link: PeerLink, message: ChannelMessage): void {
+    switch (message.type) {
+      case "Data": {
+        const data = { type: "Data" as const, senderId: message.senderId ?? this.hostPeerId, data: message.data }
+        return this.context.deliver(message.to === undefined ? data : { ...data, to: message.to })
+      }
+      case "Data.Connection.State":
+        this.states = message.data
+        return this.context.deliver(message)
+      case "Refused":
+        return this.context.reportError(new P2pError(message.code === "peer_not_found" ? "peer_not_found" : "send_failed", `the host did not deliver a message: ${message.message}`))
+      case "StreamOpen":
+        return this.streamOpened(link, message)
+      case "StreamAck":
+        this.sender.acked(link, message.id, message.bytes)
+        return
+      case "StreamCancel":
+        if (!this.incoming.delete(message.id)) this.sender.cancelled(link, message.id, message.reason, message.message ?? "")
+        return
     }
+  }
+
+  linkFrame(link: PeerLink, frame: DataFrame): void {
+    if (frame.kind === "message") return this.context.deliver(frameMessage(frame, this.hostPeerId))
+    const stream = this.incoming.get(frame.streamId)
+    if (!stream) return // cancelled here a moment ago, or never opened: nothing to keep
+    if (!stream.push(frame.payload)) {
+      this.incoming.delete(frame.streamId)
+      link.sendBulk(JSON.stringify({ type: "StreamCancel", id: frame.streamId, reason: "bad_stream", message: "more bytes than announced" }))
+      return
+    }
+    if (!stream.complete) return
+    this.incoming.delete(frame.streamId)
+    try {
+      this.context.deliver(streamMessage(stream))
+    } catch (error) {
+      this.context.reportError(new P2pError("bad_message", `a message from ${stream.senderId} is not valid JSON`, { cause: error }))
+    }
+  }
+
+  linkBulkDrained(): void {
+    this.sender.pump()
+  }
+
+  private streamOpened(link: PeerLink, open: Extract<ChannelMessage, { type: "StreamOpen" }>): void {
+    const senderId = open.senderId ?? this.hostPeerId
+    const stream = acceptStream(open, senderId, this.context.streamLimits.maxMessageBytes, (bytes) => link.sendBulk(JSON.stringify({ type: "StreamAck", id: open.id, bytes })))
+    if ("refused" in stream) {
+      this.context.reportError(new P2pError("bad_message", `refused a message from ${senderId}: ${stream.message}`))
+      link.sendBulk(JSON.stringify({ type: "StreamCancel", id: open.id, reason: stream.refused, message: stream.message }))
+      return
+    }
+    this.incoming.set(open.id, stream)
   }
 
   linkEnded(link: PeerLink, reason: LinkEndReason): void {
     if (this.link !== link) return
     this.link = undefined
+    this.sender.linkEnded(link, "host_left", "the link to the host ended")
+    this.incoming.clear()
     if (reason === "stopped" || reason === "replaced") return
     clearTimeout(this.offerTimer)
     this.context.hostLost()

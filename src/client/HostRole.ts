@@ -1,19 +1,51 @@
+import type { DataFrame } from "../protocol/DataFrame.js"
+import { encodeMessageFrame } from "../protocol/DataFrame.js"
 import type { ChannelMessage, ConnectionStateMessage, DataMessage, PeerState } from "../protocol/PeerMessage.js"
 import type { ServerSignal } from "../protocol/Signal.js"
-import { linkFailure } from "./P2pError.js"
-import { PeerLink, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
+import { acceptStream, echo, encodeMessage, frameMessage, streamMessage } from "./data/messages.js"
+import type { Payload, SendOptions } from "./data/payload.js"
+import { StreamRelay } from "./data/StreamRelay.js"
+import { StreamSender } from "./data/StreamSender.js"
+import { linkFailure, P2pError } from "./P2pError.js"
+import { PeerLink, type Lane, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
 
 type PeerSignalIn = Extract<ServerSignal, { state: "SdpOffer" | "SdpAnswer" | "IceCandidate" }>
 
-/** The host: one link per client, relays every message to everyone, reports everyone's state. */
+/**
+ * The host: one link per client, relays every message to everyone (or to the one peer it names),
+ * forwards streams chunk by chunk, and reports everyone's state.
+ */
 export class HostRole implements PeerLinkDelegate {
   readonly kind = "host"
   private readonly links = new Map<string, PeerLink>()
   private readonly states = new Map<string, PeerState>()
+  private streamIds = 0
+  private readonly sender = new StreamSender(() => this.nextStreamId())
+  private readonly relay: StreamRelay
+  private readonly sweeper: ReturnType<typeof setInterval>
 
   constructor(private readonly context: RoleContext) {
     this.states.set(context.peerId, "connected")
+    const { maxStreamsPerPeer, streamIdleTimeoutMs } = context.streamLimits
+    this.relay = new StreamRelay(
+      {
+        peerId: context.peerId,
+        links: () => this.links,
+        nextId: () => this.nextStreamId(),
+        receiveLocally: (open, senderId, ack) => {
+          const stream = acceptStream(open, senderId, context.streamLimits.maxMessageBytes, ack)
+          if (!("refused" in stream)) return stream
+          context.reportError(new P2pError("bad_message", `refused a message from ${senderId}: ${stream.message}`))
+          return undefined
+        },
+        localComplete: (stream) => this.deliverStream(stream),
+        localCancelled: () => {},
+        refused: (link, message) => context.reportError(new P2pError("bad_message", `${link.remotePeerId}: ${message}`)),
+      },
+      { maxStreamsPerPeer, streamIdleTimeoutMs },
+    )
+    this.sweeper = setInterval(() => this.relay.sweep(), Math.min(5000, streamIdleTimeoutMs))
   }
 
   start(): void {
@@ -39,8 +71,34 @@ export class HostRole implements PeerLinkDelegate {
     else if (signal.state === "IceCandidate") void link.addCandidate(signal.candidate)
   }
 
-  send(data: unknown): boolean {
-    this.broadcast({ type: "Data", senderId: this.context.peerId, data })
+  /** The host's own message: shown here (unless it is for one other peer) and sent on the links it is for. */
+  send(payload: Payload, options: SendOptions): boolean {
+    const { to } = options
+    const lane: Lane = options.reliable === false ? "realtime" : "main"
+    if (to !== undefined && to !== this.context.peerId && !this.links.has(to)) {
+      this.context.reportError(new P2pError("peer_not_found", `peer ${to} is not in the session`))
+      return false
+    }
+    const encoded = encodeMessage(payload, this.context.peerId, to)
+    if ("frame" in encoded) {
+      if (to === undefined || to === this.context.peerId) this.echo(payload, to)
+      if (to === this.context.peerId) return true
+      const targets = to === undefined ? [...this.links.values()] : [this.links.get(to)!]
+      for (const link of targets) lane === "realtime" ? link.sendRealtime(encoded.frame) : link.sendText(encoded.frame)
+      return true
+    }
+    if (lane === "realtime") {
+      this.context.reportError(new P2pError("unsupported_data", "the message is larger than one frame, too large for the real-time lane (reliable: false); send it reliably"))
+      return false
+    }
+    const links = to === undefined ? [...this.links.values()].filter((link) => link.state === "open") : to === this.context.peerId ? [] : [this.links.get(to)!]
+    this.sender.open(encoded.stream, { kind: encoded.kind, ...(to === undefined ? {} : { to }) }, links, this.context.peerId, {
+      onProgress: () => {},
+      onEnd: (outcome) => {
+        if (!outcome.done) return this.context.reportError(new P2pError("send_failed", `a message did not reach its receivers: ${outcome.reason} (${outcome.message})`))
+        if (to === undefined || to === this.context.peerId) this.echo(payload, to)
+      },
+    })
     return true
   }
 
@@ -56,6 +114,9 @@ export class HostRole implements PeerLinkDelegate {
   }
 
   stop(): void {
+    clearInterval(this.sweeper)
+    this.relay.stop()
+    this.sender.stop("host_left", "the host left")
     for (const link of [...this.links.values()]) link.end("stopped", { sayBye: true })
   }
 
@@ -69,14 +130,47 @@ export class HostRole implements PeerLinkDelegate {
     this.context.sendSignal({ state: "PeerConnected", client_peer_id: link.remotePeerId })
   }
 
-  linkMessage(link: PeerLink, message: ChannelMessage): void {
-    // Clients only send data; the host stamps who sent it.
-    if (message.type === "Data") this.broadcast({ type: "Data", senderId: link.remotePeerId, data: message.data })
+  linkMessage(link: PeerLink, message: ChannelMessage, lane: Lane): void {
+    switch (message.type) {
+      case "Data": {
+        // The host stamps who sent it, and routes it.
+        const to = message.to
+        if (!this.routable(link, to)) return
+        const stamped = withTo({ type: "Data", senderId: link.remotePeerId, data: message.data }, to)
+        return this.route(to, lane, JSON.stringify(stamped), stamped)
+      }
+      case "StreamOpen":
+        return this.relay.opened(link, message)
+      case "StreamAck":
+        if (!this.relay.acked(link, message.id, message.bytes) && !this.sender.acked(link, message.id, message.bytes)) this.strayStream(link, message.id)
+        return
+      case "StreamCancel":
+        if (!this.relay.cancelled(link, message.id, message.reason, message.message ?? "") && !this.sender.cancelled(link, message.id, message.reason, message.message ?? "")) {
+          this.strayStream(link, message.id)
+        }
+        return
+      default:
+        // Clients send nothing else the host acts on.
+        return
+    }
+  }
+
+  linkFrame(link: PeerLink, frame: DataFrame, bytes: Uint8Array, lane: Lane): void {
+    if (frame.kind === "chunk") return this.relay.chunk(link, frame.streamId, frame.payload, bytes)
+    if (!this.routable(link, frame.to)) return
+    const stamped = encodeMessageFrame({ ...frame, senderId: link.remotePeerId })
+    this.route(frame.to, lane, stamped, frameMessage({ ...frame, senderId: link.remotePeerId }, link.remotePeerId))
+  }
+
+  linkBulkDrained(): void {
+    this.sender.pump()
   }
 
   linkEnded(link: PeerLink, reason: LinkEndReason): void {
     if (this.links.get(link.remotePeerId) !== link) return
     this.links.delete(link.remotePeerId)
+    this.relay.linkEnded(link)
+    this.sender.linkEnded(link, "failed", `${link.remotePeerId} left`)
     if (reason === "stopped" || reason === "replaced") return
     this.states.set(link.remotePeerId, "disconnected")
     this.broadcastStates()
@@ -92,6 +186,42 @@ export class HostRole implements PeerLinkDelegate {
 
   linkRestored(): void {}
 
+  private nextStreamId(): number {
+    this.streamIds = (this.streamIds + 1) >>> 0
+    return this.streamIds
+  }
+
+  /** A message from `link` for `to`: fine when `to` is absent, the host, or a client; else the sender hears `peer_not_found`. */
+  private routable(link: PeerLink, to: string | undefined): boolean {
+    if (to === undefined || to === this.context.peerId || this.links.has(to)) return true
+    link.sendText(JSON.stringify({ type: "Refused", code: "peer_not_found", message: `peer ${to} is not in the session` }))
+    return false
+  }
+
+  /** Delivers a client's message: to everyone (the sender included) on the lane it came on, or to `to` alone. */
+  private route(to: string | undefined, lane: Lane, frame: string | Uint8Array, message: DataMessage): void {
+    if (to === undefined || to === this.context.peerId) this.context.deliver(message)
+    if (to === this.context.peerId) return
+    const targets = to === undefined ? this.links.values() : [this.links.get(to)!]
+    for (const target of targets) lane === "realtime" ? target.sendRealtime(frame) : target.sendText(frame)
+  }
+
+  private echo(payload: Payload, to: string | undefined): void {
+    echo(payload, (data) => this.context.deliver(withTo({ type: "Data", senderId: this.context.peerId, data }, to)))
+  }
+
+  private deliverStream(stream: Parameters<typeof streamMessage>[0]): void {
+    try {
+      this.context.deliver(streamMessage(stream))
+    } catch (error) {
+      this.context.reportError(new P2pError("bad_message", `a message from ${stream.senderId} is not valid JSON`, { cause: error }))
+    }
+  }
+
+  private strayStream(link: PeerLink, id: number): void {
+    this.context.reportError(new P2pError("bad_message", `${link.remotePeerId}: a message about stream ${id}, which it has no part in; ignored`))
+  }
+
   private broadcastStates(): void {
     this.broadcast({ type: "Data.Connection.State", data: this.peerStates })
   }
@@ -102,4 +232,9 @@ export class HostRole implements PeerLinkDelegate {
     const text = JSON.stringify(message)
     for (const link of this.links.values()) link.sendText(text)
   }
+}
+
+function withTo(message: DataMessage, to: string | undefined): DataMessage {
+  if (to !== undefined) message.to = to
+  return message
 }

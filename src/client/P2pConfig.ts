@@ -13,6 +13,15 @@ export interface P2pConfig {
   }
   /** Keep a connected client's signaling socket open. Default: false (the host always keeps it). */
   keepCableConnection?: boolean
+  /** Limits on streams: messages larger than one frame, and files (docs/datachannel.md). */
+  streams?: {
+    /** The largest message (not file) this peer accepts, in bytes; larger ones are refused with `too_large`. Default: 67108864 (64 MiB). */
+    max_message_bytes?: number
+    /** As the host: streams one peer may have open through it at once; more are refused. Default: 16. */
+    max_open_per_peer?: number
+    /** A stream with no data for this long, in ms, is cancelled (`timed_out`). Default: 30000. */
+    idle_timeout_mls?: number
+  }
 }
 
 export interface ResolvedP2pConfig {
@@ -21,9 +30,13 @@ export interface ResolvedP2pConfig {
   heartbeatIntervalMs: number
   idleTimeoutMs: number
   keepCableConnection: boolean
+  maxMessageBytes: number
+  maxStreamsPerPeer: number
+  streamIdleTimeoutMs: number
 }
 
-const KEYS = ["ice_servers", "ice_transport_policy", "heartbeat", "keepCableConnection"]
+const KEYS = ["ice_servers", "ice_transport_policy", "heartbeat", "keepCableConnection", "streams"]
+const STREAM_KEYS = ["max_message_bytes", "max_open_per_peer", "idle_timeout_mls"]
 const HEARTBEAT_KEYS = ["interval_mls", "idle_timeout_mls"]
 const ICE_SERVER_KEYS = ["urls", "username", "credential", "credentialType"]
 
@@ -35,7 +48,7 @@ export function validateP2pConfig(config: unknown): P2pConfig {
   if (config === undefined || config === null) return {}
   if (!isObject(config)) throw new TypeError("p2p config: must be an object")
   unknownKeys(config, KEYS, "")
-  const { ice_servers, ice_transport_policy, heartbeat, keepCableConnection } = config
+  const { ice_servers, ice_transport_policy, heartbeat, keepCableConnection, streams } = config
   if (ice_servers !== undefined) {
     if (!Array.isArray(ice_servers)) throw new TypeError("p2p config: ice_servers must be an array of {urls, username?, credential?}")
     ice_servers.forEach((server: unknown, i) => {
@@ -68,6 +81,16 @@ export function validateP2pConfig(config: unknown): P2pConfig {
   if (keepCableConnection !== undefined && typeof keepCableConnection !== "boolean") {
     throw new TypeError("p2p config: keepCableConnection must be true or false")
   }
+  if (streams !== undefined) {
+    if (!isObject(streams)) throw new TypeError("p2p config: streams must be an object {max_message_bytes, max_open_per_peer, idle_timeout_mls}")
+    unknownKeys(streams, STREAM_KEYS, "streams.")
+    for (const key of STREAM_KEYS) {
+      const value = streams[key]
+      if (value !== undefined && !(typeof value === "number" && Number.isSafeInteger(value) && value > 0)) {
+        throw new TypeError(`p2p config: streams.${key} must be a positive whole number`)
+      }
+    }
+  }
   return config as P2pConfig
 }
 
@@ -80,6 +103,9 @@ export function resolveP2pConfig(config: unknown = {}): ResolvedP2pConfig {
     heartbeatIntervalMs: valid.heartbeat?.interval_mls ?? 1000,
     idleTimeoutMs: valid.heartbeat?.idle_timeout_mls ?? 3000,
     keepCableConnection: valid.keepCableConnection ?? false,
+    maxMessageBytes: valid.streams?.max_message_bytes ?? 64 << 20,
+    maxStreamsPerPeer: valid.streams?.max_open_per_peer ?? 16,
+    streamIdleTimeoutMs: valid.streams?.idle_timeout_mls ?? 30_000,
   }
 }
 

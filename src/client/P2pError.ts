@@ -5,7 +5,9 @@
  * `full`), `origin_not_allowed` (where the runtime reports it; browsers do not), `signaling_unreachable`
  * (no answer from the cable URL yet; still retrying), `peer_replaced` (another page joined with this
  * peer id), `signaling_rejected` (refused for another reason). Afterwards: `signaling_error`,
- * `negotiation_failed`, `bad_message`. Usage: `invalid_config`, `unsupported_data`, `not_connected`.
+ * `negotiation_failed`, `bad_message`. Sending: `peer_not_found` (a `to` that is not in the session),
+ * `send_failed` (a large message did not reach its receivers; the message says why). Usage:
+ * `invalid_config`, `unsupported_data`, `not_connected`.
  */
 export type P2pErrorCode =
   | "invalid_token"
@@ -23,6 +25,8 @@ export type P2pErrorCode =
   | "invalid_config"
   | "unsupported_data"
   | "not_connected"
+  | "peer_not_found"
+  | "send_failed"
 
 /** An error the session reports; `code` says what happened, `cause` carries the underlying one. */
 export class P2pError extends Error {

@@ -5,7 +5,7 @@ import { Emitter } from "./Emitter.js"
 import { HostRole } from "./HostRole.js"
 import { resolveP2pConfig, type P2pConfig, type ResolvedP2pConfig } from "./P2pConfig.js"
 import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
-import { describeUnsendable } from "./describeUnsendable.js"
+import { toPayload, type SendOptions } from "./data/payload.js"
 import { P2pError, type P2pErrorCode } from "./P2pError.js"
 import type { RTCPeerConnectionConstructor } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
@@ -144,16 +144,23 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   }
 
   /**
-   * Sends `data` to every peer through the host. False when not connected, or when `data` is
-   * something JSON cannot carry faithfully (then an `unsupported_data` error says why).
+   * Sends `data` through the host: to every peer, this one included, or with `to` to one peer
+   * alone. `data` is a JSON value, or binary (`ArrayBuffer`, a typed array, `DataView`, `Blob`) of
+   * any size; what is larger than one frame goes as a stream (docs/datachannel.md). With
+   * `reliable: false` it goes on the real-time lane (one frame at most). False when not connected,
+   * or when `data` cannot go (then an `unsupported_data` error says why).
    */
-  send(data: unknown): boolean {
-    const problem = describeUnsendable(data)
-    if (problem) {
-      this.emit("error", new P2pError("unsupported_data", problem))
+  send(data: unknown, options: SendOptions = {}): boolean {
+    const payload = toPayload(data)
+    if (typeof payload === "string") {
+      this.emit("error", new P2pError("unsupported_data", payload))
       return false
     }
-    return this.currentState === "connected" && (this.role?.send(data) ?? false)
+    if (options.to !== undefined && !ID_PATTERN.test(options.to)) {
+      this.emit("error", new P2pError("unsupported_data", `to must be a peer id, got ${JSON.stringify(options.to)?.slice(0, 80)}`))
+      return false
+    }
+    return this.currentState === "connected" && (this.role?.send(payload, options) ?? false)
   }
 
   /** The server refused the subscription: a fresh token may help once; anything else ends the session. */
@@ -179,8 +186,10 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private roleContext(RTCPeerConnection: RTCPeerConnectionConstructor | undefined): RoleContext {
     if (!RTCPeerConnection) throw new TypeError("P2pSession: no RTCPeerConnection; pass one (e.g. from node-datachannel/polyfill)")
     const { iceServers, iceTransportPolicy, heartbeatIntervalMs, idleTimeoutMs } = this.config
+    const { maxMessageBytes, maxStreamsPerPeer, streamIdleTimeoutMs } = this.config
     return {
       peerId: this.peerId,
+      streamLimits: { maxMessageBytes, maxStreamsPerPeer, streamIdleTimeoutMs },
       linkOptions: { RTCPeerConnection, iceServers, iceTransportPolicy, heartbeatIntervalMs, idleTimeoutMs, connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3) },
       sendSignal: (signal) => this.signaling.send(signal),
       deliver: (message) => this.emit("message", message),

@@ -1,5 +1,15 @@
+import { CHUNK_HEADER_BYTES, decodeDataFrame, MAX_FRAME_BYTES, type DataFrame } from "../protocol/DataFrame.js"
 import { parseChannelMessage, type ChannelMessage } from "../protocol/PeerMessage.js"
 import type { IceCandidateInit, SessionDescription } from "../protocol/Signal.js"
+
+/**
+ * A link's data channels: `main` (reliable, ordered) for messages and the session's own traffic,
+ * `bulk` (reliable, ordered) for streams — large messages and files — so they never queue ahead
+ * of a chat line, and `realtime` (unordered, no retransmits) for `send(data, { reliable: false })`.
+ */
+export type Lane = "main" | "bulk" | "realtime"
+
+const LABELS: Record<Lane, string> = { main: "p2p-streams-channel", bulk: "p2p-bulk", realtime: "p2p-realtime" }
 
 /** Why a link ended. */
 export type LinkEndReason = "closed" | "bye" | "idle_timeout" | "failed" | "replaced" | "stopped"
@@ -7,7 +17,11 @@ export type LinkEndReason = "closed" | "bye" | "idle_timeout" | "failed" | "repl
 export interface PeerLinkDelegate {
   linkSignal(link: PeerLink, signal: { state: "SdpOffer" | "SdpAnswer"; sdp: SessionDescription } | { state: "IceCandidate"; candidate: IceCandidateInit }): void
   linkOpened(link: PeerLink): void
-  linkMessage(link: PeerLink, message: ChannelMessage): void
+  linkMessage(link: PeerLink, message: ChannelMessage, lane: Lane): void
+  /** A binary frame arrived; `bytes` is the whole frame, as received. */
+  linkFrame(link: PeerLink, frame: DataFrame, bytes: Uint8Array, lane: Lane): void
+  /** The bulk lane has room again: streams waiting on this link may go on. */
+  linkBulkDrained(link: PeerLink): void
   linkEnded(link: PeerLink, reason: LinkEndReason): void
   linkError(link: PeerLink, error: unknown): void
   /** ICE reports the path lost (`disconnected`); it may come back, or be restarted. */
@@ -22,6 +36,10 @@ const HIGH_WATER = 1 << 20
 const LOW_WATER = 256 << 10
 /** The outbox holds at most this much; past it, `send` refuses. */
 const OUTBOX_LIMIT = 16 << 20
+/** The bulk lane takes chunks while less than this is buffered; the rest wait in its outbox (bounded by the stream window). */
+const BULK_HIGH_WATER = 512 << 10
+/** The real-time lane drops a message rather than buffer more than this: late is as good as lost. */
+const REALTIME_HIGH_WATER = 256 << 10
 
 export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection
 
@@ -44,12 +62,15 @@ export class PeerLink {
   state: "connecting" | "open" | "ended" = "connecting"
   private readonly pc: RTCPeerConnection
   private channel: RTCDataChannel | undefined
+  private readonly lanes: Partial<Record<Lane, RTCDataChannel>> = {}
+  private bulkOutbox: (string | Uint8Array)[] = []
+  private bulkOutboxBytes = 0
   private pendingCandidates: IceCandidateInit[] = []
   private lastHeardAt = Date.now()
   private readonly timer: ReturnType<typeof setInterval>
   private readonly startedAt = Date.now()
   private interrupted = false
-  private outbox: string[] = []
+  private outbox: (string | Uint8Array)[] = []
   private outboxBytes = 0
 
   constructor(
@@ -78,9 +99,11 @@ export class PeerLink {
     return this.state === "ended"
   }
 
-  /** As the host: opens the data channel and sends the offer. */
+  /** As the host: opens the data channels and sends the offer. */
   async offer(): Promise<void> {
-    this.adopt(this.pc.createDataChannel("p2p-streams-channel", { ordered: true }))
+    this.adopt(this.pc.createDataChannel(LABELS.main, { ordered: true }))
+    this.adopt(this.pc.createDataChannel(LABELS.bulk, { ordered: true }))
+    this.adopt(this.pc.createDataChannel(LABELS.realtime, { ordered: false, maxRetransmits: 0 }))
     await this.guard(async () => {
       await this.pc.setLocalDescription(await this.pc.createOffer())
       this.sendDescription("SdpOffer")
@@ -121,40 +144,89 @@ export class PeerLink {
     await this.guard(() => this.pc.addIceCandidate(candidate))
   }
 
+  /** The largest chunk payload this link carries: the connection's `maxMessageSize`, capped so every browser takes it. */
+  get maxChunkBytes(): number {
+    const size = (this.pc as { sctp?: { maxMessageSize?: number } | null }).sctp?.maxMessageSize
+    return (size && size > 0 ? Math.min(size, MAX_FRAME_BYTES) : MAX_FRAME_BYTES) - CHUNK_HEADER_BYTES
+  }
+
   /**
-   * Sends one message, in order. When the channel's buffer is full the message waits in an outbox
-   * that drains as the buffer does; false when the channel is not open or the outbox is full.
+   * Sends one message on the main lane, in order. When the channel's buffer is full the message
+   * waits in an outbox that drains as the buffer does; false when the channel is not open or the
+   * outbox is full.
    */
   send(message: ChannelMessage): boolean {
     return this.sendText(JSON.stringify(message))
   }
 
-  /** Sends a message already encoded (the host encodes a relayed message once for every link). */
-  sendText(text: string): boolean {
+  /** Sends a message already encoded (the host encodes a relayed message once for every link); text or a binary frame. */
+  sendText(frame: string | Uint8Array): boolean {
     const channel = this.channel
     if (this.state !== "open" || channel?.readyState !== "open") return false
+    const size = typeof frame === "string" ? frame.length : frame.byteLength
     if (this.outbox.length > 0 || channel.bufferedAmount > HIGH_WATER) {
-      if (this.outboxBytes + text.length > OUTBOX_LIMIT) return false
-      this.outbox.push(text)
-      this.outboxBytes += text.length
+      if (this.outboxBytes + size > OUTBOX_LIMIT) return false
+      this.outbox.push(frame)
+      this.outboxBytes += size
       return true
     }
-    try {
-      channel.send(text)
+    return transmit(channel, frame)
+  }
+
+  /** Sends on the real-time lane, or drops it (false) when that lane is not open or is backed up. */
+  sendRealtime(frame: string | Uint8Array): boolean {
+    const channel = this.lanes.realtime
+    if (this.state !== "open" || channel?.readyState !== "open" || channel.bufferedAmount > REALTIME_HIGH_WATER) return false
+    return transmit(channel, frame)
+  }
+
+  /**
+   * Sends on the bulk lane, in order. Always taken while the link lives: what the channel cannot
+   * buffer yet waits in the lane's outbox, whose size the senders bound (see {@link bulkBacklog}).
+   */
+  sendBulk(frame: string | Uint8Array): boolean {
+    if (this.state === "ended") return false
+    const channel = this.lanes.bulk
+    const size = typeof frame === "string" ? frame.length : frame.byteLength
+    if (this.bulkOutbox.length > 0 || channel?.readyState !== "open" || channel.bufferedAmount > BULK_HIGH_WATER) {
+      this.bulkOutbox.push(frame)
+      this.bulkOutboxBytes += size
       return true
-    } catch {
-      return false
     }
+    return transmit(channel, frame)
+  }
+
+  /** Bytes on the bulk lane not yet handed to the network: a sender waits while this is high. */
+  get bulkBacklog(): number {
+    const channel = this.lanes.bulk
+    return this.bulkOutboxBytes + (channel?.readyState === "open" ? channel.bufferedAmount : 0)
+  }
+
+  /** Whether a stream sender may put another chunk on this link now. */
+  get bulkWritable(): boolean {
+    return this.state === "open" && this.bulkBacklog < BULK_HIGH_WATER
   }
 
   private drain(): void {
     const channel = this.channel
     if (!channel || channel.readyState !== "open") return
     while (this.outbox.length > 0 && channel.bufferedAmount <= HIGH_WATER) {
-      const text = this.outbox.shift() as string
-      this.outboxBytes -= text.length
-      channel.send(text)
+      const frame = this.outbox.shift() as string | Uint8Array
+      this.outboxBytes -= typeof frame === "string" ? frame.length : frame.byteLength
+      transmit(channel, frame)
     }
+  }
+
+  private drainBulk(): void {
+    const channel = this.lanes.bulk
+    if (!channel || channel.readyState !== "open" || this.state === "ended") return
+    const outbox = this.bulkOutbox
+    while (outbox.length > 0 && channel.bufferedAmount <= BULK_HIGH_WATER) {
+      const frame = outbox.shift() as string | Uint8Array
+      this.bulkOutboxBytes -= typeof frame === "string" ? frame.length : frame.byteLength
+      transmit(channel, frame)
+    }
+    if (this.bulkBacklog < BULK_HIGH_WATER) this.delegate.linkBulkDrained(this)
   }
 
   /** Ends the link; with `sayBye`, tells the other side first so it need not wait for a timeout. */
@@ -163,8 +235,10 @@ export class PeerLink {
     if (sayBye) this.send({ type: "Bye" })
     this.state = "ended"
     clearInterval(this.timer)
-    if (this.channel) this.channel.onclose = this.channel.onmessage = this.channel.onopen = this.channel.onbufferedamountlow = null
+    for (const channel of Object.values(this.lanes)) channel.onclose = channel.onmessage = channel.onopen = channel.onbufferedamountlow = null
     this.outbox = []
+    this.bulkOutbox = []
+    this.bulkOutboxBytes = 0
     this.pc.onicecandidate = this.pc.onconnectionstatechange = this.pc.ondatachannel = this.pc.oniceconnectionstatechange = null
     try {
       this.pc.close()
@@ -175,6 +249,18 @@ export class PeerLink {
   }
 
   private adopt(channel: RTCDataChannel): void {
+    const lane = (Object.keys(LABELS) as Lane[]).find((name) => LABELS[name] === channel.label)
+    if (!lane || this.lanes[lane]) return channel.close()
+    this.lanes[lane] = channel
+    channel.binaryType = "arraybuffer"
+    channel.onmessage = (event: MessageEvent) => this.received(event.data, lane)
+    if (lane === "bulk") {
+      channel.bufferedAmountLowThreshold = LOW_WATER
+      channel.onbufferedamountlow = () => this.drainBulk()
+      channel.onopen = () => this.drainBulk()
+      return
+    }
+    if (lane === "realtime") return
     this.channel = channel
     channel.bufferedAmountLowThreshold = LOW_WATER
     channel.onbufferedamountlow = () => this.drain()
@@ -184,19 +270,32 @@ export class PeerLink {
       this.lastHeardAt = Date.now()
       this.delegate.linkOpened(this)
     }
-    channel.onmessage = (event: MessageEvent) => {
-      this.lastHeardAt = Date.now()
-      let message: ChannelMessage
+    channel.onclose = () => this.end("closed")
+  }
+
+  private received(data: unknown, lane: Lane): void {
+    if (this.state === "ended") return
+    this.lastHeardAt = Date.now()
+    if (typeof data !== "string") {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined
+      if (!bytes) return
+      let frame: DataFrame
       try {
-        message = parseChannelMessage(event.data)
+        frame = decodeDataFrame(bytes)
       } catch (error) {
         return this.delegate.linkError(this, error)
       }
-      if (message.type === "Heartbeat") return
-      if (message.type === "Bye") return this.end("bye")
-      this.delegate.linkMessage(this, message)
+      return this.delegate.linkFrame(this, frame, bytes, lane)
     }
-    channel.onclose = () => this.end("closed")
+    let message: ChannelMessage
+    try {
+      message = parseChannelMessage(data)
+    } catch (error) {
+      return this.delegate.linkError(this, error)
+    }
+    if (message.type === "Heartbeat") return
+    if (message.type === "Bye") return this.end("bye")
+    this.delegate.linkMessage(this, message, lane)
   }
 
   private iceStateChanged(state: RTCIceConnectionState): void {
@@ -241,5 +340,15 @@ export class PeerLink {
       this.delegate.linkError(this, error)
       this.end("failed")
     }
+  }
+}
+
+function transmit(channel: RTCDataChannel, frame: string | Uint8Array): boolean {
+  try {
+    if (typeof frame === "string") channel.send(frame)
+    else channel.send(frame as Uint8Array<ArrayBuffer>)
+    return true
+  } catch {
+    return false
   }
 }

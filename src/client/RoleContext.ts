@@ -8,6 +8,7 @@ import type { SessionState } from "./SessionState.js"
 export interface RoleContext {
   readonly peerId: string
   readonly linkOptions: PeerLinkOptions
+  readonly streamLimits: { maxMessageBytes: number; maxStreamsPerPeer: number; streamIdleTimeoutMs: number }
   sendSignal(signal: OutgoingSignal): boolean
   deliver(message: P2pMessage): void
   setState(state: SessionState): void

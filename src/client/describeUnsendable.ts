@@ -1,17 +1,11 @@
-/** The longest message, as JSON text, that `send()` takes. */
-export const MAX_MESSAGE_CHARS = 65_536
-
 /**
- * Says why `data` cannot go as a message, or undefined when it can: messages are JSON, so only
- * what JSON carries faithfully is taken (strings, finite numbers, booleans, null, plain objects and
- * arrays of them; object properties that are `undefined` are dropped, as JSON does).
+ * Says why `data` cannot go as a JSON message, or undefined when it can: only what JSON carries
+ * faithfully is taken (strings, finite numbers, booleans, null, plain objects and arrays of them;
+ * object properties that are `undefined` are dropped, as JSON does). Binary data (`ArrayBuffer`,
+ * typed arrays, `Blob`) goes as binary instead, not through here; inside a JSON value it is refused.
  */
 export function describeUnsendable(data: unknown): string | undefined {
-  const problem = findProblem(data, "the message", new Set())
-  if (problem) return problem
-  const length = JSON.stringify(data).length
-  if (length > MAX_MESSAGE_CHARS) return `the message is ${length} characters as JSON; the limit is ${MAX_MESSAGE_CHARS}`
-  return undefined
+  return findProblem(data, "the message", new Set())
 }
 
 function findProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
@@ -31,7 +25,7 @@ function findProblem(value: unknown, path: string, seen: Set<object>): string | 
   if (value === null) return undefined
   const object = value as object
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer || (typeof Blob !== "undefined" && object instanceof Blob)) {
-    return `${path} is binary data (${object.constructor.name}), which JSON would mangle; send text or plain JSON data`
+    return `${path} is binary data (${object.constructor.name}) inside a JSON value, which JSON would mangle; send it on its own as a message`
   }
   if (seen.has(object)) return `${path} contains itself (a cycle)`
   seen.add(object)

@@ -2,6 +2,7 @@ export { P2pSession, type P2pSessionOptions, type P2pSessionEvents, type WebSock
 export type { SessionState } from "./SessionState.js"
 export { P2pError, type P2pErrorCode } from "./P2pError.js"
 export { resolveP2pConfig, validateP2pConfig, type P2pConfig } from "./P2pConfig.js"
-export { describeUnsendable, MAX_MESSAGE_CHARS } from "./describeUnsendable.js"
+export { describeUnsendable } from "./describeUnsendable.js"
 export type { RTCPeerConnectionConstructor } from "./PeerLink.js"
 export type { P2pMessage, DataMessage, ConnectionStateMessage, PeerState } from "../protocol/PeerMessage.js"
+export type { SendOptions } from "./data/payload.js"

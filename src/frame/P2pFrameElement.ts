@@ -1,5 +1,6 @@
 import { P2pSession } from "../client/P2pSession.js"
 import type { P2pConfig } from "../client/P2pConfig.js"
+import type { SendOptions } from "../client/data/payload.js"
 import { P2pError } from "../client/P2pError.js"
 import type { SessionState } from "../client/SessionState.js"
 import type { P2pMessage, PeerState } from "../protocol/PeerMessage.js"
@@ -115,9 +116,13 @@ export class P2pFrameElement extends HTMLElement {
     return this.lastStates
   }
 
-  /** Sends `data` to every peer through the host; false when not connected. */
-  send(data: unknown): boolean {
-    return this.current?.send(data) ?? false
+  /**
+   * Sends `data` through the host: to every peer (and back here), or with `{ to }` to one peer
+   * alone; JSON values and binary data of any size, `{ reliable: false }` for the real-time lane.
+   * See `P2pSession#send`.
+   */
+  send(data: unknown, options: SendOptions = {}): boolean {
+    return this.current?.send(data, options) ?? false
   }
 
   private async provideToken(): Promise<string> {

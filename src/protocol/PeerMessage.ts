@@ -5,11 +5,16 @@ import { ProtocolError } from "./ProtocolError.js"
 /** A peer's connection state, as the host reports it in `Data.Connection.State`. */
 export type PeerState = "negotiating" | "connecting" | "connected" | "disconnected"
 
-/** Application data, as every peer receives it: `senderId` is stamped by the host. */
+/**
+ * Application data, as every peer receives it: `senderId` is stamped by the host. `data` is the
+ * JSON value sent, or binary data: an `ArrayBuffer` when an `ArrayBuffer` or a `Blob` was sent, a
+ * `Uint8Array` when a typed array or `DataView` was. `to` is set when it was sent to this peer alone.
+ */
 export interface DataMessage {
   type: "Data"
   senderId: string
   data: unknown
+  to?: string
 }
 
 /** The host's view of everyone's connection state. */
@@ -21,14 +26,68 @@ export interface ConnectionStateMessage {
 /** What `p2pReceivedMessage` receives. */
 export type P2pMessage = DataMessage | ConnectionStateMessage
 
-/** What travels on a data channel between a client and its host. */
+/** What a stream carries, and so how it arrives: binary as sent, JSON text parsed, or a file. */
+export type StreamKind = "arraybuffer" | "uint8array" | "json" | "file"
+
+/** Why a stream ended before it was complete. */
+export type StreamCancelReason = "cancelled" | "too_large" | "too_many_streams" | "timed_out" | "peer_not_found" | "bad_stream" | "failed" | "host_left"
+
+/**
+ * Announces a stream on the bulk channel; its chunks follow under `id` (docs/datachannel.md §4).
+ * `transfer` names it across hosts (a resumed stream keeps it), `offset` is where a resumed one starts.
+ */
+export interface StreamOpenMessage {
+  type: "StreamOpen"
+  id: number
+  transfer: string
+  kind: StreamKind
+  size: number
+  offset?: number
+  senderId?: string
+  to?: string
+  name?: string
+  mime?: string
+  metadata?: unknown
+}
+
+/** A receiver has `bytes` of stream `id` (to the host), or every receiver has (to the sender). */
+export interface StreamAckMessage {
+  type: "StreamAck"
+  id: number
+  bytes: number
+}
+
+/** Stream `id` ends unfinished, in either direction. */
+export interface StreamCancelMessage {
+  type: "StreamCancel"
+  id: number
+  reason: StreamCancelReason
+  message?: string
+}
+
+/** The host could not deliver a message: `code` says why (e.g. `peer_not_found` for a `to` not in the session). */
+export interface RefusedMessage {
+  type: "Refused"
+  code: "peer_not_found" | "bad_message"
+  message: string
+}
+
+/** What travels on a data channel between a client and its host, as JSON text. */
 export type ChannelMessage =
-  | { type: "Data"; senderId?: string; data: unknown }
+  | { type: "Data"; senderId?: string; to?: string; data: unknown }
   | ConnectionStateMessage
+  | StreamOpenMessage
+  | StreamAckMessage
+  | StreamCancelMessage
+  | RefusedMessage
   | { type: "Heartbeat" }
   | { type: "Bye" }
 
 const PEER_STATES = new Set<string>(["negotiating", "connecting", "connected", "disconnected"])
+const STREAM_KINDS = new Set<string>(["arraybuffer", "uint8array", "json", "file"])
+const CANCEL_REASONS = new Set<string>(["cancelled", "too_large", "too_many_streams", "timed_out", "peer_not_found", "bad_stream", "failed", "host_left"])
+const TRANSFER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const MAX_NAME_CHARS = 255
 
 /** Parses one data-channel message. Throws {@link ProtocolError} with `bad_message`. */
 export function parseChannelMessage(text: unknown): ChannelMessage {
@@ -36,11 +95,27 @@ export function parseChannelMessage(text: unknown): ChannelMessage {
   const value = parseJsonObject(text, "data channel message", "malformed_json", "bad_message")
   switch (value.type) {
     case "Data": {
-      const { senderId } = value
-      if (senderId !== undefined && (typeof senderId !== "string" || !ID_PATTERN.test(senderId))) {
-        throw new ProtocolError("bad_message", "senderId must be a peer id")
-      }
-      return senderId === undefined ? { type: "Data", data: value.data } : { type: "Data", senderId, data: value.data }
+      const message: ChannelMessage = { type: "Data", data: value.data }
+      const senderId = optionalPeerId(value, "senderId")
+      const to = optionalPeerId(value, "to")
+      if (senderId !== undefined) message.senderId = senderId
+      if (to !== undefined) message.to = to
+      return message
+    }
+    case "StreamOpen":
+      return parseStreamOpen(value)
+    case "StreamAck":
+      return { type: "StreamAck", id: streamId(value), bytes: byteCount(value, "bytes") }
+    case "StreamCancel": {
+      const reason = value.reason
+      if (typeof reason !== "string" || !CANCEL_REASONS.has(reason)) throw new ProtocolError("bad_message", "StreamCancel reason is not one the protocol knows")
+      const message: StreamCancelMessage = { type: "StreamCancel", id: streamId(value), reason: reason as StreamCancelReason }
+      if (typeof value.message === "string") message.message = value.message.slice(0, 500)
+      return message
+    }
+    case "Refused": {
+      const code = value.code === "peer_not_found" ? "peer_not_found" : "bad_message"
+      return { type: "Refused", code, message: typeof value.message === "string" ? value.message.slice(0, 500) : "" }
     }
     case "Data.Connection.State": {
       const states = value.data
@@ -57,4 +132,51 @@ export function parseChannelMessage(text: unknown): ChannelMessage {
     default:
       throw new ProtocolError("bad_message", "unknown data channel message type")
   }
+}
+
+function parseStreamOpen(value: Record<string, unknown>): StreamOpenMessage {
+  const { kind, transfer } = value
+  if (typeof kind !== "string" || !STREAM_KINDS.has(kind)) throw new ProtocolError("bad_message", "StreamOpen kind must be arraybuffer, uint8array, json or file")
+  if (typeof transfer !== "string" || !TRANSFER_PATTERN.test(transfer)) throw new ProtocolError("bad_message", "StreamOpen transfer must be 1-64 characters of A-Z a-z 0-9 _ -")
+  const message: StreamOpenMessage = { type: "StreamOpen", id: streamId(value), transfer, kind: kind as StreamKind, size: byteCount(value, "size") }
+  if (value.offset !== undefined) {
+    message.offset = byteCount(value, "offset")
+    if (message.offset > message.size) throw new ProtocolError("bad_message", "StreamOpen offset is past its size")
+  }
+  const senderId = optionalPeerId(value, "senderId")
+  const to = optionalPeerId(value, "to")
+  if (senderId !== undefined) message.senderId = senderId
+  if (to !== undefined) message.to = to
+  if (kind === "file") {
+    message.name = shortText(value, "name")
+    message.mime = shortText(value, "mime")
+    if (value.metadata !== undefined) message.metadata = value.metadata
+  }
+  return message
+}
+
+function optionalPeerId(value: Record<string, unknown>, field: string): string | undefined {
+  const id = value[field]
+  if (id === undefined) return undefined
+  if (typeof id !== "string" || !ID_PATTERN.test(id)) throw new ProtocolError("bad_message", `${field} must be a peer id`)
+  return id
+}
+
+function streamId(value: Record<string, unknown>): number {
+  const id = value.id
+  if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new ProtocolError("bad_message", "stream id must be an integer from 0 to 2^32-1")
+  return id
+}
+
+function byteCount(value: Record<string, unknown>, field: string): number {
+  const count = value[field]
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 0) throw new ProtocolError("bad_message", `${field} must be a whole number of bytes`)
+  return count
+}
+
+function shortText(value: Record<string, unknown>, field: string): string {
+  const text = value[field]
+  if (text === undefined) return ""
+  if (typeof text !== "string" || text.length > MAX_NAME_CHARS) throw new ProtocolError("bad_message", `${field} must be text of at most ${MAX_NAME_CHARS} characters`)
+  return text
 }

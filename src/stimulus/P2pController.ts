@@ -1,6 +1,7 @@
 import { Controller } from "@hotwired/stimulus"
 import type { SessionState } from "../client/SessionState.js"
 import type { P2pError } from "../client/P2pError.js"
+import type { SendOptions } from "../client/data/payload.js"
 import { P2pFrameElement } from "../frame/P2pFrameElement.js"
 import type { P2pMessage } from "../protocol/PeerMessage.js"
 
@@ -58,11 +59,13 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
   p2pHostChanged(_hostPeerId: string, _iamHost: boolean): void {}
 
   /**
-   * Sends `data` to every peer (and back to you) through the host. False when not connected, or
-   * when JSON cannot carry `data` faithfully (then `p2pError` gets `unsupported_data`).
+   * Sends `data` to every peer (and back to you) through the host, or with `{ to: peerId }` to one
+   * peer alone: a JSON value, or binary data (`ArrayBuffer`, typed array, `Blob`) of any size;
+   * `{ reliable: false }` for the real-time lane. False when not connected, or when `data` cannot
+   * go (then `p2pError` gets `unsupported_data`).
    */
-  p2pSendMessage(data: unknown): boolean {
-    return this.p2pFrame?.send(data) ?? false
+  p2pSendMessage(data: unknown, options: SendOptions = {}): boolean {
+    return this.p2pFrame?.send(data, options) ?? false
   }
 
   get iamHost(): boolean {

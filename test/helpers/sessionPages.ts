@@ -1,0 +1,75 @@
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import type { Browser, BrowserContext, Page } from "playwright-core"
+import { afterAll, beforeAll } from "vitest"
+import { createClientAssetHandler, importmapTag, signJoinToken, SignalingServer, silentLogger } from "../../src/server/index.js"
+import { launchChromium, newContext } from "./browser.js"
+
+const SECRET = "session-pages-secret-0123456789"
+
+/**
+ * Pages that hold one `P2pSession` each, driven from the test: `window.p2p` is the session,
+ * `window.received` every message it got, `window.errors` every error's code and text.
+ */
+const PAGE = `<!doctype html><html><head><meta charset="utf-8">${importmapTag()}
+<script type="module">
+import { P2pSession } from "p2p"
+const params = new URLSearchParams(location.search)
+const session = new P2pSession({ cableUrl: "ws://" + location.host + "/cable", sessionId: params.get("room"), peerId: params.get("peer"), token: params.get("token"), config: JSON.parse(params.get("config") || "{}") })
+window.received = []
+window.errors = []
+session.on("message", (message) => { if (message.type === "Data") window.received.push({ ...message, at: performance.now() }) })
+session.on("error", (error) => window.errors.push({ code: error.code, message: error.message }))
+window.p2p = session
+session.start()
+</script></head><body></body></html>`
+
+export interface SessionPages {
+  browser: Browser
+  context: BrowserContext
+  /** Opens a page for `peer` in `room`, and waits for it to be connected. */
+  open(room: string, peer: string, config?: object): Promise<Page>
+}
+
+/** A signaling server, the browser bundle and the session page on one port, and a Chromium, for one describe block. */
+export function useSessionPages(): SessionPages {
+  const fixture = {} as SessionPages & { http: Server; signaling: SignalingServer }
+  beforeAll(async () => {
+    const assets = createClientAssetHandler()
+    fixture.signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 10_000, rateLimitBurst: 10_000 })
+    fixture.http = createServer((request, response) => {
+      if (assets(request, response) || fixture.signaling.handleHttp(request, response)) return
+      if (request.url?.startsWith("/session")) return void response.writeHead(200, { "content-type": "text/html" }).end(PAGE)
+      response.writeHead(404).end()
+    })
+    fixture.signaling.attach(fixture.http)
+    await new Promise<void>((resolve) => fixture.http.listen(0, "127.0.0.1", resolve))
+    const port = (fixture.http.address() as AddressInfo).port
+    fixture.browser = await launchChromium()
+    fixture.context = await newContext(fixture.browser, `http://127.0.0.1:${port}`)
+  })
+  afterAll(async () => {
+    await fixture.browser?.close()
+    await fixture.signaling?.close()
+    await new Promise((resolve) => fixture.http?.close(resolve))
+  })
+  fixture.open = async (room, peer, config = {}) => {
+    const page = await fixture.context.newPage()
+    page.on("pageerror", (error) => console.error(`[${peer}] page error: ${error.message}`))
+    const token = signJoinToken(SECRET, { sessionId: room, peerId: peer, expiresAt: Date.now() + 600_000 })
+    await page.goto(`/session?room=${room}&peer=${peer}&token=${encodeURIComponent(token)}&config=${encodeURIComponent(JSON.stringify(config))}`)
+    await page.waitForFunction(() => (window as unknown as { p2p?: { state: string } }).p2p?.state === "connected", null, { timeout: 15_000 })
+    return page
+  }
+  return fixture
+}
+
+/** Waits until every page's session reports every peer connected. */
+export async function allConnected(pages: Page[], peers: string[]): Promise<void> {
+  for (const page of pages) {
+    await page.waitForFunction((expected) => {
+      const states = (window as unknown as { p2p: { peerStates: Record<string, string> } }).p2p.peerStates
+      return expected.every((peer: string) => states[peer] === "connected")
+    }, peers, { timeout: 15_000 })
+  }
+}
