@@ -1,9 +1,9 @@
 import type { DataFrame } from "../protocol/DataFrame.js"
 import type { ChannelMessage, PeerState } from "../protocol/PeerMessage.js"
 import type { ServerSignal } from "../protocol/Signal.js"
-import type { IncomingStream } from "./data/IncomingStream.js"
-import { acceptStream, echo, encodeMessage, frameMessage, streamMessage } from "./data/messages.js"
-import type { Payload, SendOptions } from "./data/payload.js"
+import { IncomingFile, type OutgoingFile } from "./data/FileTransfer.js"
+import { acceptStream, echo, encodeMessage, frameMessage, streamMessage, type StreamSink } from "./data/messages.js"
+import { blobSource, type Payload, type SendOptions } from "./data/payload.js"
 import { StreamSender } from "./data/StreamSender.js"
 import { linkFailure, P2pError } from "./P2pError.js"
 import { PeerLink, type Lane, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
@@ -20,7 +20,7 @@ export class ClientRole implements PeerLinkDelegate {
   private restartPending = false
   private streamIds = 0
   private readonly sender = new StreamSender(() => (this.streamIds = (this.streamIds + 1) >>> 0))
-  private readonly incoming = new Map<number, IncomingStream>()
+  private readonly incoming = new Map<number, StreamSink>()
 
   constructor(
     private readonly context: RoleContext,
@@ -79,6 +79,19 @@ export class ClientRole implements PeerLinkDelegate {
     return true
   }
 
+  /** A file to send through the host. */
+  sendFile(file: OutgoingFile, blob: Blob): void {
+    const link = this.link
+    if (!link || link.state !== "open") return file.finish({ status: "failed", reason: "failed", message: "not connected to the host" })
+    const to = file.to
+    const meta = { kind: "file" as const, name: file.name, mime: file.type, metadata: file.metadata, ...(to === undefined ? {} : { to }) }
+    const stream = this.sender.open(blobSource(blob), meta, [link], undefined, {
+      onProgress: (bytes) => file.confirmed(bytes),
+      onEnd: (outcome) => file.finish(outcome.done ? { status: "done" } : { status: outcome.reason === "cancelled" ? "cancelled" : "failed", reason: outcome.reason, message: outcome.message }),
+    }, file.id)
+    file.canceller = () => this.sender.cancel(stream)
+  }
+
   /** Signaling is back for a connected client: restart ICE if that is why it was wanted. */
   signalingReady(): void {
     if (!this.restartPending || !this.link) return
@@ -89,7 +102,7 @@ export class ClientRole implements PeerLinkDelegate {
   stop(): void {
     clearTimeout(this.offerTimer)
     this.sender.stop("host_left", "this peer left")
-    this.incoming.clear()
+    this.endIncoming("host_left", "this peer left")
     this.link?.end("stopped", { sayBye: true })
   }
 
@@ -119,9 +132,13 @@ export class ClientRole implements PeerLinkDelegate {
       case "StreamAck":
         this.sender.acked(link, message.id, message.bytes)
         return
-      case "StreamCancel":
-        if (!this.incoming.delete(message.id)) this.sender.cancelled(link, message.id, message.reason, message.message ?? "")
+      case "StreamCancel": {
+        const sink = this.incoming.get(message.id)
+        if (!sink) return void this.sender.cancelled(link, message.id, message.reason, message.message ?? "")
+        this.incoming.delete(message.id)
+        if (sink instanceof IncomingFile) sink.remoteEnded(message.reason, message.message ?? "")
         return
+      }
     }
   }
 
@@ -136,6 +153,7 @@ export class ClientRole implements PeerLinkDelegate {
     }
     if (!stream.complete) return
     this.incoming.delete(frame.streamId)
+    if (stream instanceof IncomingFile) return
     try {
       this.context.deliver(streamMessage(stream))
     } catch (error) {
@@ -149,20 +167,36 @@ export class ClientRole implements PeerLinkDelegate {
 
   private streamOpened(link: PeerLink, open: Extract<ChannelMessage, { type: "StreamOpen" }>): void {
     const senderId = open.senderId ?? this.hostPeerId
-    const stream = acceptStream(open, senderId, this.context.streamLimits.maxMessageBytes, (bytes) => link.sendBulk(JSON.stringify({ type: "StreamAck", id: open.id, bytes })))
+    const stream = acceptStream(
+      open,
+      senderId,
+      this.context.streamLimits.maxMessageBytes,
+      (bytes) => link.sendBulk(JSON.stringify({ type: "StreamAck", id: open.id, bytes })),
+      (message) => {
+        this.incoming.delete(open.id)
+        link.sendBulk(JSON.stringify({ type: "StreamCancel", id: open.id, reason: "cancelled", message }))
+      },
+    )
     if ("refused" in stream) {
       this.context.reportError(new P2pError("bad_message", `refused a message from ${senderId}: ${stream.message}`))
       link.sendBulk(JSON.stringify({ type: "StreamCancel", id: open.id, reason: stream.refused, message: stream.message }))
       return
     }
     this.incoming.set(open.id, stream)
+    if (stream instanceof IncomingFile) this.context.fileArrived(stream)
+  }
+
+  /** Files on their way here end: the link they came on is gone. */
+  private endIncoming(reason: "host_left", message: string): void {
+    for (const sink of this.incoming.values()) if (sink instanceof IncomingFile) sink.remoteEnded(reason, message)
+    this.incoming.clear()
   }
 
   linkEnded(link: PeerLink, reason: LinkEndReason): void {
     if (this.link !== link) return
     this.link = undefined
     this.sender.linkEnded(link, "host_left", "the link to the host ended")
-    this.incoming.clear()
+    this.endIncoming("host_left", "the link to the host ended")
     if (reason === "stopped" || reason === "replaced") return
     clearTimeout(this.offerTimer)
     this.context.hostLost()

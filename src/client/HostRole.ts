@@ -2,8 +2,10 @@ import type { DataFrame } from "../protocol/DataFrame.js"
 import { encodeMessageFrame } from "../protocol/DataFrame.js"
 import type { ChannelMessage, ConnectionStateMessage, DataMessage, PeerState } from "../protocol/PeerMessage.js"
 import type { ServerSignal } from "../protocol/Signal.js"
+import { IncomingFile, type OutgoingFile } from "./data/FileTransfer.js"
+import { IncomingStream } from "./data/IncomingStream.js"
 import { acceptStream, echo, encodeMessage, frameMessage, streamMessage } from "./data/messages.js"
-import type { Payload, SendOptions } from "./data/payload.js"
+import { blobSource, type Payload, type SendOptions } from "./data/payload.js"
 import { StreamRelay } from "./data/StreamRelay.js"
 import { StreamSender } from "./data/StreamSender.js"
 import { linkFailure, P2pError } from "./P2pError.js"
@@ -33,14 +35,21 @@ export class HostRole implements PeerLinkDelegate {
         peerId: context.peerId,
         links: () => this.links,
         nextId: () => this.nextStreamId(),
-        receiveLocally: (open, senderId, ack) => {
-          const stream = acceptStream(open, senderId, context.streamLimits.maxMessageBytes, ack)
-          if (!("refused" in stream)) return stream
-          context.reportError(new P2pError("bad_message", `refused a message from ${senderId}: ${stream.message}`))
-          return undefined
+        receiveLocally: (open, senderId, ack, cancel) => {
+          const stream = acceptStream(open, senderId, context.streamLimits.maxMessageBytes, ack, cancel)
+          if ("refused" in stream) {
+            context.reportError(new P2pError("bad_message", `refused a message from ${senderId}: ${stream.message}`))
+            return undefined
+          }
+          if (stream instanceof IncomingFile) context.fileArrived(stream)
+          return stream
         },
-        localComplete: (stream) => this.deliverStream(stream),
-        localCancelled: () => {},
+        localComplete: (stream) => {
+          if (stream instanceof IncomingStream) this.deliverStream(stream)
+        },
+        localCancelled: (stream, reason, message) => {
+          if (stream instanceof IncomingFile) stream.remoteEnded(reason, message)
+        },
         refused: (link, message) => context.reportError(new P2pError("bad_message", `${link.remotePeerId}: ${message}`)),
       },
       { maxStreamsPerPeer, streamIdleTimeoutMs },
@@ -100,6 +109,21 @@ export class HostRole implements PeerLinkDelegate {
       },
     })
     return true
+  }
+
+  /** The host's own file: to each client it is for, directly. */
+  sendFile(file: OutgoingFile, blob: Blob): void {
+    const to = file.to
+    if (to !== undefined && !this.links.has(to)) {
+      return file.finish({ status: "failed", reason: "peer_not_found", message: `peer ${to} is not in the session` })
+    }
+    const links = to === undefined ? [...this.links.values()].filter((link) => link.state === "open") : [this.links.get(to)!]
+    const meta = { kind: "file" as const, name: file.name, mime: file.type, metadata: file.metadata, ...(to === undefined ? {} : { to }) }
+    const stream = this.sender.open(blobSource(blob), meta, links, this.context.peerId, {
+      onProgress: (bytes) => file.confirmed(bytes),
+      onEnd: (outcome) => file.finish(outcome.done ? { status: "done" } : { status: outcome.reason === "cancelled" ? "cancelled" : "failed", reason: outcome.reason, message: outcome.message }),
+    }, file.id)
+    file.canceller = () => this.sender.cancel(stream)
   }
 
   get peerStates(): Record<string, PeerState> {
@@ -210,7 +234,7 @@ export class HostRole implements PeerLinkDelegate {
     echo(payload, (data) => this.context.deliver(withTo({ type: "Data", senderId: this.context.peerId, data }, to)))
   }
 
-  private deliverStream(stream: Parameters<typeof streamMessage>[0]): void {
+  private deliverStream(stream: IncomingStream): void {
     try {
       this.context.deliver(streamMessage(stream))
     } catch (error) {

@@ -6,7 +6,8 @@
  * (no answer from the cable URL yet; still retrying), `peer_replaced` (another page joined with this
  * peer id), `signaling_rejected` (refused for another reason). Afterwards: `signaling_error`,
  * `negotiation_failed`, `bad_message`. Sending: `peer_not_found` (a `to` that is not in the session),
- * `send_failed` (a large message did not reach its receivers; the message says why). Usage:
+ * `send_failed` (a large message did not reach its receivers; the message says why); a file
+ * transfer's `done`/`blob()` reject with `transfer_cancelled` or `transfer_failed`. Usage:
  * `invalid_config`, `unsupported_data`, `not_connected`.
  */
 export type P2pErrorCode =
@@ -27,6 +28,8 @@ export type P2pErrorCode =
   | "not_connected"
   | "peer_not_found"
   | "send_failed"
+  | "transfer_cancelled"
+  | "transfer_failed"
 
 /** An error the session reports; `code` says what happened, `cause` carries the underlying one. */
 export class P2pError extends Error {

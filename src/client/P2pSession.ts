@@ -5,7 +5,10 @@ import { Emitter } from "./Emitter.js"
 import { HostRole } from "./HostRole.js"
 import { resolveP2pConfig, type P2pConfig, type ResolvedP2pConfig } from "./P2pConfig.js"
 import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
+import { describeUnsendable } from "./describeUnsendable.js"
+import { IncomingFile, OutgoingFile } from "./data/FileTransfer.js"
 import { toPayload, type SendOptions } from "./data/payload.js"
+import { randomTransferId } from "./data/StreamSender.js"
 import { P2pError, type P2pErrorCode } from "./P2pError.js"
 import type { RTCPeerConnectionConstructor } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
@@ -46,6 +49,18 @@ export interface P2pSessionEvents {
   error: (error: P2pError) => void
   /** A host was elected, or a new one replaced it; `hostPeerId` may be this peer. */
   host: (hostPeerId: string) => void
+  /** A file started arriving: listen to its `progress` and `end`, and take it with `blob()` (or `stream()`). */
+  file: (file: IncomingFile) => void
+}
+
+/** Options of `sendFile(blob, options)`. */
+export interface SendFileOptions {
+  /** One peer's id: only that peer receives it. Default: every other peer. */
+  to?: string
+  /** The name receivers see. Default: the `File`'s name, else `"file"`. */
+  name?: string
+  /** Anything JSON can carry, handed to receivers with the file (e.g. a caption). */
+  metadata?: unknown
 }
 
 /**
@@ -163,6 +178,29 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     return this.currentState === "connected" && (this.role?.send(payload, options) ?? false)
   }
 
+  /**
+   * Sends a file (any `Blob`) through the host to every other peer, or with `to` to one. Read a
+   * slice at a time, never whole. The returned transfer emits `progress` (`{bytes, total, rate}`:
+   * what every receiver has confirmed) and `end`, has `cancel()`, and `done` resolves when every
+   * receiver has all of it. If the host leaves mid-transfer, it ends `failed` (`host_left`) on every
+   * side; send it again once the session has healed.
+   */
+  sendFile(blob: Blob, options: SendFileOptions = {}): OutgoingFile {
+    if (typeof Blob === "undefined" || !(blob instanceof Blob)) throw new TypeError("sendFile: pass a Blob or a File")
+    const name = options.name ?? (blob as Blob & { name?: string }).name ?? "file"
+    const file = new OutgoingFile(randomTransferId(), blob, String(name).slice(0, 255), options.metadata, options.to)
+    if (options.to !== undefined && (!ID_PATTERN.test(options.to) || options.to === this.peerId)) {
+      file.finish({ status: "failed", reason: "peer_not_found", message: `cannot send a file to ${JSON.stringify(options.to)?.slice(0, 80)}` })
+    } else if (options.metadata !== undefined && describeMetadata(options.metadata)) {
+      file.finish({ status: "failed", reason: "failed", message: describeMetadata(options.metadata)! })
+    } else if (this.currentState !== "connected" || !this.role) {
+      file.finish({ status: "failed", reason: "failed", message: "not connected" })
+    } else {
+      this.role.sendFile(file, blob)
+    }
+    return file
+  }
+
   /** The server refused the subscription: a fresh token may help once; anything else ends the session. */
   private rejected(code: string | undefined): void {
     const tokenProblem = code === "token_expired" || code === "invalid_token" || code === "missing_token"
@@ -193,6 +231,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       linkOptions: { RTCPeerConnection, iceServers, iceTransportPolicy, heartbeatIntervalMs, idleTimeoutMs, connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3) },
       sendSignal: (signal) => this.signaling.send(signal),
       deliver: (message) => this.emit("message", message),
+      fileArrived: (file) => this.emit("file", file),
       setState: (state) => this.setState(state),
       reportError: (error) => this.emit("error", error),
       hostLost: () => this.hostLost(),
@@ -317,4 +356,12 @@ const REJECTION_TEXT: Partial<Record<P2pErrorCode, string>> = {
   missing_token: "the signaling server needs a join token (p2pFrameTag or signJoinToken makes one)",
   bad_identifier: "the signaling server refused the session or peer id",
   peer_replaced: "another page joined with this peer id",
+}
+
+/** Why `metadata` cannot go with a file (it travels as JSON in one frame), or undefined. */
+function describeMetadata(metadata: unknown): string | undefined {
+  const problem = describeUnsendable(metadata)
+  if (problem) return problem.replace("the message", "metadata")
+  if (JSON.stringify(metadata).length > 16_384) return "metadata is over 16 KiB as JSON"
+  return undefined
 }

@@ -1,4 +1,5 @@
 import type { P2pMessage } from "../protocol/PeerMessage.js"
+import type { IncomingFile } from "./data/FileTransfer.js"
 import type { P2pError } from "./P2pError.js"
 import type { PeerLinkOptions } from "./PeerLink.js"
 import type { OutgoingSignal } from "./SignalingClient.js"
@@ -11,6 +12,8 @@ export interface RoleContext {
   readonly streamLimits: { maxMessageBytes: number; maxStreamsPerPeer: number; streamIdleTimeoutMs: number }
   sendSignal(signal: OutgoingSignal): boolean
   deliver(message: P2pMessage): void
+  /** A file started arriving. */
+  fileArrived(file: IncomingFile): void
   setState(state: SessionState): void
   reportError(error: P2pError): void
   /** A client lost (or never got) its link to the host: join again. */

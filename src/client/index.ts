@@ -1,4 +1,5 @@
-export { P2pSession, type P2pSessionOptions, type P2pSessionEvents, type WebSocketConstructor, type RTCPeerConnectionClass } from "./P2pSession.js"
+export { P2pSession, type P2pSessionOptions, type P2pSessionEvents, type SendFileOptions, type WebSocketConstructor, type RTCPeerConnectionClass } from "./P2pSession.js"
+export { IncomingFile, OutgoingFile, type TransferProgress, type TransferEnd, type TransferStatus, type FileInfo } from "./data/FileTransfer.js"
 export type { SessionState } from "./SessionState.js"
 export { P2pError, type P2pErrorCode } from "./P2pError.js"
 export { resolveP2pConfig, validateP2pConfig, type P2pConfig } from "./P2pConfig.js"

@@ -20,6 +20,35 @@ window.received = []
 window.errors = []
 session.on("message", (message) => { if (message.type === "Data") window.received.push({ ...message, at: performance.now() }) })
 session.on("error", (error) => window.errors.push({ code: error.code, message: error.message }))
+const hex = async (buffer) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", buffer)), (b) => b.toString(16).padStart(2, "0")).join("")
+window.files = []
+window.incoming = {}
+session.on("file", (file) => {
+  const record = { id: file.id, senderId: file.senderId, name: file.name, size: file.size, type: file.type, metadata: file.metadata, progress: [], end: null, digest: null, blobError: null }
+  window.files.push(record)
+  window.incoming[file.id] = file
+  file.on("progress", (p) => record.progress.push(p.bytes))
+  file.on("end", (end) => { record.end = end })
+  file.blob().then(async (blob) => { record.blobType = blob.type; record.digest = await hex(await blob.arrayBuffer()) }, (error) => { record.blobError = error.code })
+})
+/** A file of \`size\` deterministic bytes, sent with \`options\`; its record is window.sent[id]. */
+window.sent = {}
+window.sendTestFile = async (size, options = {}) => {
+  const piece = new Uint8Array(1 << 20).map((_, i) => (i * 7 + 3) & 255)
+  const parts = []
+  for (let left = size; left > 0; left -= piece.length) parts.push(left >= piece.length ? piece : piece.subarray(0, left))
+  const blob = new File(parts, "test.bin", { type: "application/x-test" })
+  const digest = await hex(await blob.arrayBuffer())
+  const transfer = session.sendFile(blob, options)
+  const record = { id: transfer.id, digest, progress: [], end: transfer.status === "failed" ? "failed-at-once" : null, done: null }
+  window.sent[transfer.id] = record
+  window.outgoing = window.outgoing || {}
+  window.outgoing[transfer.id] = transfer
+  transfer.on("progress", (p) => record.progress.push(p.bytes))
+  transfer.on("end", (end) => { record.end = end })
+  transfer.done.then(() => { record.done = "resolved" }, (error) => { record.done = error.code })
+  return transfer.id
+}
 window.p2p = session
 session.start()
 </script></head><body></body></html>`

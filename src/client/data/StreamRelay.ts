@@ -1,7 +1,7 @@
 import { restampChunkFrame } from "../../protocol/DataFrame.js"
 import type { StreamCancelReason, StreamOpenMessage } from "../../protocol/PeerMessage.js"
 import type { PeerLink } from "../PeerLink.js"
-import type { IncomingStream } from "./IncomingStream.js"
+import type { StreamSink } from "./messages.js"
 import { STREAM_WINDOW_BYTES } from "./StreamSender.js"
 
 /** Limits the host applies to the streams clients send through it (options of `P2pConfig`). */
@@ -13,7 +13,7 @@ export interface RelayLimits {
 }
 
 /** Where a relayed stream goes: a client's link, or this host itself. */
-type Target = { link: PeerLink; acked: number } | { local: IncomingStream; acked: number }
+type Target = { link: PeerLink; acked: number } | { local: StreamSink; acked: number }
 
 interface Relayed {
   from: PeerLink
@@ -31,12 +31,15 @@ export interface RelayHost {
   /** Every client link, by peer id. */
   links(): ReadonlyMap<string, PeerLink>
   nextId(): number
-  /** This host receives the stream too: its own `IncomingStream`, or undefined when it refuses it (too large). */
-  receiveLocally(open: StreamOpenMessage, senderId: string, ack: (bytes: number) => void): IncomingStream | undefined
+  /**
+   * This host receives the stream too: its own sink, or undefined when it refuses it (too large).
+   * `cancel` is for a file this host gives up.
+   */
+  receiveLocally(open: StreamOpenMessage, senderId: string, ack: (bytes: number) => void, cancel: (message: string) => void): StreamSink | undefined
   /** A local stream ended unfinished. */
-  localCancelled(stream: IncomingStream, reason: StreamCancelReason, message: string): void
+  localCancelled(stream: StreamSink, reason: StreamCancelReason, message: string): void
   /** A local stream is complete. */
-  localComplete(stream: IncomingStream): void
+  localComplete(stream: StreamSink): void
   /** A client broke the stream rules; reported as an error event on the host, nothing more. */
   refused(link: PeerLink, message: string): void
 }
@@ -74,8 +77,11 @@ export class StreamRelay {
       return this.reject(from, open.id, "peer_not_found", `peer ${open.to} is not in the session`)
     }
     if (open.to === undefined || open.to === this.host.peerId) {
-      const target = { acked: 0 } as { local: IncomingStream; acked: number }
-      const local = this.host.receiveLocally(relayed.open, senderId, (bytes) => this.confirm(relayed, target, bytes))
+      const target = { acked: 0 } as { local: StreamSink; acked: number }
+      const local = this.host.receiveLocally(relayed.open, senderId, (bytes) => this.confirm(relayed, target, bytes), (message) => {
+        const index = relayed.targets.indexOf(target)
+        if (index >= 0) this.dropTarget(relayed, index, "cancelled", message)
+      })
       if (local) {
         target.local = local
         relayed.targets.push(target)

@@ -68,8 +68,7 @@ export class StreamSender {
   constructor(private readonly nextId: () => number) {}
 
   /** Announces a stream on each link and starts sending it. */
-  open(source: ByteSource, meta: StreamMeta, links: PeerLink[], senderId: string | undefined, handlers: Pick<OutgoingStream, "onProgress" | "onEnd">): OutgoingStream {
-    const transfer = randomTransferId()
+  open(source: ByteSource, meta: StreamMeta, links: PeerLink[], senderId: string | undefined, handlers: Pick<OutgoingStream, "onProgress" | "onEnd">, transfer = randomTransferId()): OutgoingStream {
     const outputs = links.map((link) => ({ link, id: this.nextId(), acked: 0 }))
     const stream = new OutgoingStream(transfer, source, outputs, handlers.onProgress, handlers.onEnd)
     for (const output of outputs) {

@@ -1,5 +1,6 @@
 import { encodeMessageFrame, MAX_FRAME_BYTES, type MessageFrame } from "../../protocol/DataFrame.js"
 import type { DataMessage, StreamKind, StreamOpenMessage } from "../../protocol/PeerMessage.js"
+import { IncomingFile } from "./FileTransfer.js"
 import { IncomingStream } from "./IncomingStream.js"
 import { blobSource, bytesSource, shaped, utf8, type ByteSource, type Payload } from "./payload.js"
 
@@ -47,10 +48,16 @@ export function frameMessage(frame: MessageFrame, fallbackSender: string): DataM
   return message
 }
 
-/** Accepts a stream for this peer, or says why not (sent back as the cancel reason). */
-export function acceptStream(open: StreamOpenMessage, senderId: string, maxMessageBytes: number, ack: (bytes: number) => void): IncomingStream | { refused: "too_large" | "bad_stream"; message: string } {
-  if (open.kind === "file") return { refused: "bad_stream", message: "this peer does not take files" }
-  if (open.offset) return { refused: "bad_stream", message: "a message cannot resume part-way" }
+/** A stream arriving at this peer: a message, or a file. */
+export type StreamSink = IncomingStream | IncomingFile
+
+/**
+ * Accepts a stream for this peer, or says why not (sent back as the cancel reason). `sendCancel`
+ * tells the sender's side that this peer gives a file up.
+ */
+export function acceptStream(open: StreamOpenMessage, senderId: string, maxMessageBytes: number, ack: (bytes: number) => void, sendCancel: (message: string) => void): StreamSink | { refused: "too_large" | "bad_stream"; message: string } {
+  if (open.offset) return { refused: "bad_stream", message: "this peer cannot take a stream part-way" }
+  if (open.kind === "file") return new IncomingFile(open, senderId, ack, sendCancel)
   if (open.size > maxMessageBytes) return { refused: "too_large", message: `a message of ${open.size} bytes; this peer takes at most ${maxMessageBytes}` }
   return new IncomingStream(open, senderId, ack)
 }
