@@ -1,18 +1,21 @@
 // Imported by name, as an app would: the importmap points it at the one bundled module.
-import type { P2pError, P2pMessage, PeerState } from "p2p-streams-channel/client"
+import type { IncomingFile, OutgoingFile, P2pError, P2pMessage, PeerState, TransferEnd, TransferProgress } from "p2p-streams-channel/client"
 import { P2pController } from "p2p-streams-channel/stimulus"
 
-/** The demo room's chat, as a user would write it on top of P2pController. */
+/** The demo room's chat, as a user would write it on top of P2pController: lines, direct messages and files. */
 export default class ChatController extends P2pController {
-  static override targets = ["messages", "messagebox", "message", "status", "state", "error", "invite"]
+  static override targets = ["messages", "messagebox", "message", "recipient", "file", "status", "state", "error", "invite"]
   declare readonly messagesTarget: HTMLElement
   declare readonly messageboxTarget: HTMLElement
   declare readonly messageTarget: HTMLInputElement
+  declare readonly recipientTarget: HTMLSelectElement
+  declare readonly fileTarget: HTMLInputElement
   declare readonly statusTarget: HTMLElement
   declare readonly stateTarget: HTMLElement
   declare readonly errorTarget: HTMLElement
   declare readonly inviteTarget: HTMLAnchorElement
   private known: Record<string, PeerState> | undefined
+  private readonly fileLines = new Map<string, HTMLElement>()
 
   override connect(): void {
     super.connect()
@@ -56,7 +59,10 @@ export default class ChatController extends P2pController {
   }
 
   override p2pReceivedMessage(message: P2pMessage): void {
-    if (message.type === "Data") return this.addLine(`${message.senderId}: ${String(message.data)}`)
+    if (message.type === "Data") {
+      if (message.to) return this.addLine(`${message.senderId} → you: ${String(message.data)}`, "direct")
+      return this.addLine(`${message.senderId}: ${String(message.data)}`)
+    }
     // The first snapshot is who was here already; later ones say who came and went.
     for (const [peer, state] of this.known ? Object.entries(message.data) : []) {
       const before = this.known?.[peer]
@@ -69,7 +75,94 @@ export default class ChatController extends P2pController {
 
   send(): void {
     const text = this.messageTarget.value.trim()
-    if (text && this.p2pSendMessage(text)) this.messageTarget.value = ""
+    const to = this.recipientTarget.value || undefined
+    if (!text || !this.p2pSendMessage(text, to ? { to } : {})) return
+    this.messageTarget.value = ""
+    // A direct message is not sent back to its sender: show it here.
+    if (to) this.addLine(`you → ${to}: ${text}`, "direct")
+  }
+
+  attach(): void {
+    for (const file of Array.from(this.fileTarget.files ?? [])) this.sendFile(file)
+    this.fileTarget.value = ""
+  }
+
+  dragOver(event: DragEvent): void {
+    event.preventDefault()
+    ;(event.currentTarget as HTMLElement).classList.add("dropping")
+  }
+
+  dragLeave(event: DragEvent): void {
+    ;(event.currentTarget as HTMLElement).classList.remove("dropping")
+  }
+
+  drop(event: DragEvent): void {
+    event.preventDefault()
+    ;(event.currentTarget as HTMLElement).classList.remove("dropping")
+    for (const file of Array.from(event.dataTransfer?.files ?? [])) this.sendFile(file)
+  }
+
+  override p2pFileStarted(file: IncomingFile): void {
+    this.fileLine(file.id, `${file.senderId} sends ${file.name} (${size(file.size)})`, () => file.cancel())
+  }
+
+  override p2pFileProgress(file: IncomingFile, progress: TransferProgress): void {
+    this.showProgress(file.id, progress)
+  }
+
+  override p2pFileReceived(file: IncomingFile, blob: Blob): void {
+    const line = this.fileLines.get(file.id)
+    if (!line) return
+    const link = document.createElement("a")
+    link.href = URL.createObjectURL(blob)
+    link.download = file.name
+    link.textContent = `${file.name} (${size(file.size)})`
+    line.replaceChildren(`${file.senderId} sent `, link)
+  }
+
+  override p2pFileEnded(file: IncomingFile, end: TransferEnd): void {
+    this.endLine(file.id, `${file.senderId}'s ${file.name}`, end)
+  }
+
+  private sendFile(blob: File): void {
+    const to = this.recipientTarget.value || undefined
+    const transfer = this.p2pSendFile(blob, to ? { to } : {})
+    if (!transfer) return
+    this.fileLine(transfer.id, `you send ${blob.name} (${size(blob.size)})${to ? ` to ${to}` : ""}`, () => transfer.cancel())
+    this.follow(transfer)
+  }
+
+  private follow(transfer: OutgoingFile): void {
+    transfer.on("progress", (progress) => this.showProgress(transfer.id, progress))
+    transfer.on("end", (end) => {
+      if (end.status === "done") this.fileLines.get(transfer.id)?.replaceChildren(`you sent ${transfer.name} (${size(transfer.size)}) — everyone has it`)
+      else this.endLine(transfer.id, `your ${transfer.name}`, end)
+    })
+  }
+
+  private fileLine(id: string, text: string, cancel: () => void): void {
+    const line = document.createElement("div")
+    line.className = "file"
+    const bar = document.createElement("progress")
+    bar.max = 1
+    bar.value = 0
+    const button = document.createElement("button")
+    button.textContent = "cancel"
+    button.addEventListener("click", cancel)
+    line.append(text, bar, button)
+    this.fileLines.set(id, line)
+    this.messagesTarget.append(line)
+    this.messagesTarget.scrollTop = this.messagesTarget.scrollHeight
+  }
+
+  private showProgress(id: string, progress: TransferProgress): void {
+    const bar = this.fileLines.get(id)?.querySelector("progress")
+    if (bar) bar.value = progress.total === 0 ? 1 : progress.bytes / progress.total
+  }
+
+  private endLine(id: string, what: string, end: TransferEnd): void {
+    if (end.status === "done") return
+    this.fileLines.get(id)?.replaceChildren(`${what}: ${end.status} (${end.message})`)
   }
 
   private renderPeers(): void {
@@ -82,6 +175,10 @@ export default class ChatController extends P2pController {
         return item
       }),
     )
+    const chosen = this.recipientTarget.value
+    const others = Object.entries(this.known ?? {}).filter(([peer, state]) => peer !== this.peerId && state === "connected").map(([peer]) => peer)
+    this.recipientTarget.replaceChildren(new Option("everyone", ""), ...others.map((peer) => new Option(peer, peer)))
+    this.recipientTarget.value = others.includes(chosen) ? chosen : ""
   }
 
   private addLine(text: string, kind?: string): void {
@@ -97,4 +194,10 @@ export default class ChatController extends P2pController {
     this.messageboxTarget.classList.toggle("not-available", !available)
     this.messageboxTarget.classList.toggle("available", available)
   }
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }

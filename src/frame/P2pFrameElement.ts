@@ -1,6 +1,8 @@
 import { P2pSession } from "../client/P2pSession.js"
 import type { P2pConfig } from "../client/P2pConfig.js"
 import type { SendOptions } from "../client/data/payload.js"
+import { OutgoingFile, type IncomingFile } from "../client/data/FileTransfer.js"
+import type { SendFileOptions } from "../client/P2pSession.js"
 import { P2pError } from "../client/P2pError.js"
 import type { SessionState } from "../client/SessionState.js"
 import type { P2pMessage, PeerState } from "../protocol/PeerMessage.js"
@@ -17,6 +19,8 @@ export interface P2pFrameEventMap {
   "p2p:message": CustomEvent<{ message: P2pMessage }>
   "p2p:error": CustomEvent<{ error: P2pError }>
   "p2p:host": CustomEvent<{ hostPeerId: string; iamHost: boolean }>
+  /** A file started arriving; `detail.file` has `progress`/`end` events and `blob()`. */
+  "p2p:file": CustomEvent<{ file: IncomingFile }>
 }
 
 /**
@@ -65,6 +69,7 @@ export class P2pFrameElement extends HTMLElement {
     })
     session.on("error", (error) => this.dispatch("p2p:error", { error }))
     session.on("host", (hostPeerId) => this.dispatch("p2p:host", { hostPeerId, iamHost: hostPeerId === session.peerId }))
+    session.on("file", (file) => this.dispatch("p2p:file", { file }))
     // Closing the links on the way out lets the other peers react at once instead of after a timeout.
     window.addEventListener("pagehide", this.onPageHide)
     session.start()
@@ -123,6 +128,17 @@ export class P2pFrameElement extends HTMLElement {
    */
   send(data: unknown, options: SendOptions = {}): boolean {
     return this.current?.send(data, options) ?? false
+  }
+
+  /**
+   * Sends a file (a `Blob` or `File`) to every other peer, or with `{ to }` to one. Returns the
+   * transfer (`progress`/`end` events, `cancel()`, `done`); see `P2pSession#sendFile`.
+   */
+  sendFile(blob: Blob, options: SendFileOptions = {}): OutgoingFile {
+    if (this.current) return this.current.sendFile(blob, options)
+    const file = new OutgoingFile("none", blob, options.name ?? "file", options.metadata, options.to)
+    file.finish({ status: "failed", reason: "failed", message: "the frame is not in a session" })
+    return file
   }
 
   private async provideToken(): Promise<string> {

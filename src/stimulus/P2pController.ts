@@ -2,6 +2,8 @@ import { Controller } from "@hotwired/stimulus"
 import type { SessionState } from "../client/SessionState.js"
 import type { P2pError } from "../client/P2pError.js"
 import type { SendOptions } from "../client/data/payload.js"
+import type { IncomingFile, OutgoingFile, TransferEnd, TransferProgress } from "../client/data/FileTransfer.js"
+import type { SendFileOptions } from "../client/P2pSession.js"
 import { P2pFrameElement } from "../frame/P2pFrameElement.js"
 import type { P2pMessage } from "../protocol/PeerMessage.js"
 
@@ -28,6 +30,7 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
     on<{ message: P2pMessage }>("p2p:message", ({ message }) => this.p2pReceivedMessage(message))
     on<{ error: P2pError }>("p2p:error", ({ error }) => this.p2pError(error))
     on<{ hostPeerId: string; iamHost: boolean }>("p2p:host", ({ hostPeerId, iamHost }) => this.p2pHostChanged(hostPeerId, iamHost))
+    on<{ file: IncomingFile }>("p2p:file", ({ file }) => this.p2pFileIncoming(file))
     // A controller that connects after the session did still learns where it stands.
     if (frame.state !== "idle") this.p2pStateChanged(frame.state)
     const states = frame.lastStateMessage
@@ -66,6 +69,34 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
    */
   p2pSendMessage(data: unknown, options: SendOptions = {}): boolean {
     return this.p2pFrame?.send(data, options) ?? false
+  }
+
+  /**
+   * Sends a file (a `Blob` or `File`, e.g. from an `<input type="file">`) to every other peer, or
+   * with `{ to: peerId }` to one. The returned transfer has `progress`/`end` events, `cancel()`
+   * and `done`. Receivers get `p2pFileStarted`, `p2pFileProgress`, then `p2pFileReceived` or
+   * `p2pFileEnded`.
+   */
+  p2pSendFile(file: Blob, options: SendFileOptions = {}): OutgoingFile | undefined {
+    return this.p2pFrame?.sendFile(file, options)
+  }
+
+  /** A file started arriving from `file.senderId` (`file.name`, `size`, `type`, `metadata`); `file.cancel()` refuses it. */
+  p2pFileStarted(_file: IncomingFile): void {}
+  /** More of it is here. */
+  p2pFileProgress(_file: IncomingFile, _progress: TransferProgress): void {}
+  /** All of it is here, as a `Blob` (e.g. `URL.createObjectURL(blob)` for a download link). */
+  p2pFileReceived(_file: IncomingFile, _blob: Blob): void {}
+  /** It ended without arriving: `end.status` is `cancelled` or `failed`, `end.reason` says why. */
+  p2pFileEnded(_file: IncomingFile, _end: TransferEnd): void {}
+
+  private p2pFileIncoming(file: IncomingFile): void {
+    file.on("progress", (progress) => this.p2pFileProgress(file, progress))
+    file.on("end", (end) => {
+      if (end.status !== "done") this.p2pFileEnded(file, end)
+    })
+    this.p2pFileStarted(file)
+    if (file.status === "receiving") file.blob().then((blob) => this.p2pFileReceived(file, blob), () => {})
   }
 
   get iamHost(): boolean {

@@ -22,6 +22,29 @@ describe("the demo room as a person meets it", () => {
   })
   const join = (name: string) => joinDemo(context, name, `room=ux-${room}&${HEARTBEAT}`)
 
+  it("a file attached on one page shows with a progress bar and a download link on the others; a message goes to one peer", async () => {
+    const [ann, ben, cat] = [await join("ann"), await join("ben"), await join("cat")]
+    for (const page of [ann, ben, cat]) await expectStatuses(page, ["ann: connected", "ben: connected", "cat: connected"])
+    const content = Buffer.alloc(3 * 1024 * 1024, "p2p-streams-channel ")
+    await ben.setInputFiles('input[data-chat-target="file"]', { name: "notes.txt", mimeType: "text/plain", buffer: content })
+    for (const page of [ann, cat]) {
+      const link = page.locator('[data-chat-target="messages"] a[download="notes.txt"]')
+      await link.waitFor({ timeout: 15_000 })
+      expect(await page.locator('[data-chat-target="messages"]').innerText()).toContain("ben sent notes.txt (3.0 MB)")
+      const downloaded = await link.evaluate(async (a: HTMLAnchorElement) => (await (await fetch(a.href)).text()).length)
+      expect(downloaded).toBe(content.length)
+    }
+    await expect.poll(() => ben.locator('[data-chat-target="messages"]').innerText()).toContain("you sent notes.txt (3.0 MB) — everyone has it")
+
+    await ben.selectOption('select[data-chat-target="recipient"]', "cat")
+    await ben.fill('input[data-chat-target="message"]', "just for cat")
+    await ben.click('input[data-action="chat#send"]')
+    await expect.poll(() => cat.locator('[data-chat-target="messages"]').innerText()).toContain("ben → you: just for cat")
+    await expect.poll(() => ben.locator('[data-chat-target="messages"]').innerText()).toContain("you → cat: just for cat")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await ann.locator('[data-chat-target="messages"]').innerText()).not.toContain("just for cat")
+  })
+
   it("fits a phone: no sideways scrolling at 390 px, on the form and in a busy room", async () => {
     const phone = await fixture.browser.newContext({ baseURL: fixture.serve.baseUrl, viewport: { width: 390, height: 844 } })
     await phone.grantPermissions(["camera", "microphone"])

@@ -25,7 +25,7 @@ const STYLE = `
   .messages { min-height: 260px; max-height: 60vh; overflow-y: auto; margin-bottom: .75rem; overflow-wrap: anywhere; }
   .messages div { padding: .25rem 0; border-bottom: 1px solid #eef0f5; }
   .messages div.event { color: #6b7385; font-style: italic; }
-  .messagebox { display: flex; gap: .5rem; }
+  .messagebox { display: flex; flex-wrap: wrap; gap: .5rem; }
   .messagebox.not-available { opacity: .5; pointer-events: none; }
   .status { list-style: none; margin: 0; padding: 0; }
   .status li { padding: .2rem 0; overflow-wrap: anywhere; }
@@ -34,6 +34,13 @@ const STYLE = `
   .status li[data-state=connecting]::before, .status li[data-state=negotiating]::before { content: "●"; color: #d4a017; margin-right: .4rem; }
   .status li[data-state=disconnected]::before { content: "●"; color: #b3261e; margin-right: .4rem; }
   .state { font-size: .9rem; color: #6b7385; margin: 0 0 .75rem; }
+  .messagebox select { max-width: 8rem; border: 1px solid #cfd5e1; border-radius: 6px; background: #fff; }
+  .attach { padding: .55rem .8rem; border-radius: 6px; background: #e4e9fb; color: #3656d6; cursor: pointer; }
+  .attach input { display: none; }
+  section.dropping { outline: 2px dashed #3656d6; }
+  .messages div.direct { color: #6a3fb5; }
+  .messages div.file progress { width: 8rem; margin: 0 .5rem; vertical-align: middle; }
+  .messages div.file button { border: 0; background: none; color: #b3261e; cursor: pointer; }
 `
 
 function layout(title: string, body: string, head = ""): string {
@@ -75,13 +82,15 @@ export function roomPage(name: string, room: string, frameTag: (content: string)
   const invite = `/?room=${encodeURIComponent(room)}`
   const content = `
   <div data-controller="chat" class="room">
-    <section class="card">
+    <section class="card" data-action="dragover->chat#dragOver dragleave->chat#dragLeave drop->chat#drop">
       <p class="state" data-chat-target="state">starting…</p>
       <p class="error" data-chat-target="error"></p>
       <div class="messages" data-chat-target="messages"></div>
       <div class="messagebox not-available" data-chat-target="messagebox">
+        <select data-chat-target="recipient" aria-label="to"><option value="">everyone</option></select>
         <input type="text" data-chat-target="message" placeholder="message" data-action="keydown.enter->chat#send">
         <input type="submit" value="send" data-action="chat#send">
+        <label class="attach" title="send a file (or drop one here)">file<input type="file" data-chat-target="file" data-action="change->chat#attach" multiple></label>
       </div>
     </section>
     <aside class="card">
