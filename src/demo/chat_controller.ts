@@ -60,8 +60,9 @@ export default class ChatController extends P2pController {
 
   override p2pReceivedMessage(message: P2pMessage): void {
     if (message.type === "Data") {
-      if (message.to) return this.addLine(`${message.senderId} → you: ${String(message.data)}`, "direct")
-      return this.addLine(`${message.senderId}: ${String(message.data)}`)
+      const text = describe(message.data)
+      if (message.to) return this.addLine(`${message.senderId} → you: ${text}`, "direct")
+      return this.addLine(`${message.senderId}: ${text}`)
     }
     // The first snapshot is who was here already; later ones say who came and went.
     for (const [peer, state] of this.known ? Object.entries(message.data) : []) {
@@ -194,6 +195,14 @@ export default class ChatController extends P2pController {
     this.messageboxTarget.classList.toggle("not-available", !available)
     this.messageboxTarget.classList.toggle("available", available)
   }
+}
+
+/** A line's text: strings as they are; binary by its size; other JSON as JSON, cut short. */
+function describe(data: unknown): string {
+  if (typeof data === "string") return data
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return `[${size(data.byteLength)} of binary data]`
+  const json = JSON.stringify(data)
+  return json.length > 500 ? `${json.slice(0, 500)}…` : json
 }
 
 function size(bytes: number): string {
