@@ -36,8 +36,12 @@ const HIGH_WATER = 1 << 20
 const LOW_WATER = 256 << 10
 /** The outbox holds at most this much; past it, `send` refuses. */
 const OUTBOX_LIMIT = 16 << 20
-/** The bulk lane takes chunks while less than this is buffered; the rest wait in its outbox (bounded by the stream window). */
-const BULK_HIGH_WATER = 512 << 10
+/**
+ * The bulk lane takes chunks while less than this is buffered; the rest wait in its outbox (bounded
+ * by the stream window). Kept shallow: deeper queues made Chromium's SCTP stall for seconds on some
+ * links when the host fanned a file out to several clients (see docs/architecture.md).
+ */
+const BULK_HIGH_WATER = 128 << 10
 /** The real-time lane drops a message rather than buffer more than this: late is as good as lost. */
 const REALTIME_HIGH_WATER = 256 << 10
 
@@ -255,7 +259,7 @@ export class PeerLink {
     channel.binaryType = "arraybuffer"
     channel.onmessage = (event: MessageEvent) => this.received(event.data, lane)
     if (lane === "bulk") {
-      channel.bufferedAmountLowThreshold = LOW_WATER
+      channel.bufferedAmountLowThreshold = BULK_HIGH_WATER / 2
       channel.onbufferedamountlow = () => this.drainBulk()
       channel.onopen = () => this.drainBulk()
       return

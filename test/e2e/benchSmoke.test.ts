@@ -23,4 +23,12 @@ describe("benchmarks (smoke)", () => {
     expect(output).toMatch(/raw RTCDataChannel, page → page/)
     expect(output).toMatch(/\| tab closed +\| \d+/)
   }, 200_000)
+
+  it("bench:files sends a file each way and prints its tables", () => {
+    const output = bench("files.mjs")
+    expect(output).toMatch(/p2p sendFile, host → 1 client +\| [\d.]+ +\| [\d.]+ +\| [\d.]+×/)
+    expect(output).toMatch(/raw RTCDataChannel, page → page +\| [\d.]+ +\| [\d.]+ +\| 1\.00×/)
+    expect(output).toMatch(/Peak JS heap during the transfer/)
+    expect(output).toMatch(/\| a transfer runs +\| \d+/)
+  }, 200_000)
 })

@@ -1,0 +1,54 @@
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
+import { allConnected, useSessionPages } from "../helpers/sessionPages.js"
+
+// A client that bypasses the library and writes what it likes on its data channels to the host.
+async function raw(page: Page, lane: "main" | "bulk" | "realtime", frames: Array<string | number[]>): Promise<void> {
+  await page.evaluate(([lane, frames]) => {
+    const link = (window as unknown as { p2p: { role: { link: { lanes: Record<string, RTCDataChannel> } } } }).p2p.role.link
+    const channel = link.lanes[lane as string]!
+    for (const frame of frames as Array<string | number[]>) {
+      if (typeof frame === "string") channel.send(frame)
+      else channel.send(new Uint8Array(frame))
+    }
+  }, [lane, frames] as const)
+}
+
+const heap = (page: Page) => page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)
+const errors = (page: Page) => page.evaluate(() => (window as unknown as { errors: { code: string; message: string }[] }).errors)
+
+describe("a hostile client against the host, in Chromium", () => {
+  const pages = useSessionPages()
+
+  it("malformed frames, huge announcements, thousands of streams and stray chunks: refused with errors on the host, nothing grows, chat goes on", async () => {
+    const [host, evil, good] = [await pages.open("hostile", "host"), await pages.open("hostile", "evil"), await pages.open("hostile", "good")]
+    await allConnected([host, evil, good], ["host", "evil", "good"])
+    const before = await heap(host)
+
+    // Malformed binary and text on every lane.
+    await raw(evil, "main", [[], [9, 9, 9], [1, 0, 200, 65], [1, 0, 1, 32, 0], "{nope", '{"type":"Teleport"}', '{"type":"Data","to":"no body","data":1}'])
+    await raw(evil, "bulk", [[2, 0, 0], '{"type":"StreamOpen","id":1,"transfer":"x y","kind":"json","size":1}'])
+    await raw(evil, "realtime", [[7], "[]"])
+    // A 100 GB file announced that never sends, then 2,000 streams at once, then chunks for nothing.
+    const junk = Array.from({ length: 60_000 }, (_, i) => i & 255)
+    await raw(evil, "bulk", ['{"type":"StreamOpen","id":100,"transfer":"big","kind":"file","size":107374182400,"name":"huge.bin","mime":""}'])
+    await raw(evil, "bulk", Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: "StreamOpen", id: 1000 + i, transfer: `t${i}`, kind: "arraybuffer", size: 1 << 30 })))
+    for (let batch = 0; batch < 10; batch += 1) await raw(evil, "bulk", Array.from({ length: 50 }, () => [2, 0, 0, 0xde, 0xad, ...junk]))
+
+    await expect.poll(async () => (await errors(host)).length, { timeout: 15_000 }).toBeGreaterThan(2000)
+    const seen = await errors(host)
+    expect(seen.every((error) => error.code === "bad_message")).toBe(true)
+    expect(seen.some((error) => /more than 16 streams open at once/.test(error.message))).toBe(true)
+    expect(seen.some((error) => /stream 57005, which is not open/.test(error.message))).toBe(true)
+    expect(seen.some((error) => /unknown binary frame type 9/.test(error.message))).toBe(true)
+
+    // The good client still chats with the host, and the host's heap did not take the junk in.
+    await good.evaluate(() => (window as unknown as { p2p: { send(data: unknown): boolean } }).p2p.send("still fine"))
+    await expect.poll(() => host.evaluate(() => (window as unknown as { received: { data: unknown }[] }).received.some((m) => m.data === "still fine"))).toBe(true)
+    await host.evaluate(() => (window as unknown as { gc?: () => void }).gc?.())
+    expect(await heap(host) - before).toBeLessThan(16 * 1024 * 1024)
+    expect(await host.evaluate(() => (window as unknown as { p2p: { state: string } }).p2p.state)).toBe("connected")
+    // The good client was offered the huge file and the streams that got through, each for nothing: it holds nothing either.
+    expect(await good.evaluate(() => (window as unknown as { files: { size: number }[] }).files.map((file) => file.size))).toEqual([107_374_182_400])
+  }, 60_000)
+})
