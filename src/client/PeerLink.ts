@@ -1,4 +1,4 @@
-import { CHUNK_HEADER_BYTES, decodeDataFrame, MAX_FRAME_BYTES, type DataFrame } from "../protocol/DataFrame.js"
+import { CHUNK_HEADER_BYTES, decodeDataFrame, type DataFrame } from "../protocol/DataFrame.js"
 import { parseChannelMessage, type ChannelMessage } from "../protocol/PeerMessage.js"
 import type { IceCandidateInit, SessionDescription } from "../protocol/Signal.js"
 
@@ -34,6 +34,11 @@ export interface PeerLinkDelegate {
 const HIGH_WATER = 1 << 20
 /** The channel asks for more when its buffer drains below this. */
 const LOW_WATER = 256 << 10
+/**
+ * A stream chunk frame is at most this long. Measured (bench:files, fan-out to four while chatting):
+ * 32 KiB kept chat's p99 delay at roughly half that of 64 KiB chunks, for a few percent of throughput.
+ */
+export const STREAM_CHUNK_BYTES = 32 * 1024
 /** The outbox holds at most this much; past it, `send` refuses. */
 const OUTBOX_LIMIT = 16 << 20
 /**
@@ -148,10 +153,13 @@ export class PeerLink {
     await this.guard(() => this.pc.addIceCandidate(candidate))
   }
 
-  /** The largest chunk payload this link carries: the connection's `maxMessageSize`, capped so every browser takes it. */
+  /**
+   * The largest chunk payload this link carries: the connection's `maxMessageSize`, capped at
+   * {@link STREAM_CHUNK_BYTES} (every browser takes it, and a chat line waits behind less).
+   */
   get maxChunkBytes(): number {
     const size = (this.pc as { sctp?: { maxMessageSize?: number } | null }).sctp?.maxMessageSize
-    return (size && size > 0 ? Math.min(size, MAX_FRAME_BYTES) : MAX_FRAME_BYTES) - CHUNK_HEADER_BYTES
+    return (size && size > 0 ? Math.min(size, STREAM_CHUNK_BYTES) : STREAM_CHUNK_BYTES) - CHUNK_HEADER_BYTES
   }
 
   /**
