@@ -281,14 +281,14 @@ console.log("\n## results")
 console.log(`\nA ${fmt(SIZE / MB)} MiB file (MiB/s per receiver, higher is better), against a raw RTCDataChannel between two pages (64 KiB messages) and PeerJS \`binary\` mode (one ArrayBuffer, page → page)`)
 console.log(table(["path", "seconds", "MiB/s per receiver", "÷ raw channel"], [
   ["p2p sendFile, host → 1 client", fmt(one.seconds, 2), mib(one.perReceiver), ratio(one.perReceiver, raw.perReceiver)],
-  [`p2p sendFile, client → host → ${FAN_OUT} others`, fmt(fan.seconds, 2), mib(fan.perReceiver), ratio(fan.perReceiver, raw.perReceiver)],
+  [`p2p sendFile, client → host and ${FAN_OUT} other clients`, fmt(fan.seconds, 2), mib(fan.perReceiver), ratio(fan.perReceiver, raw.perReceiver)],
   ["raw RTCDataChannel, page → page", fmt(raw.seconds, 2), mib(raw.perReceiver), "1.00×"],
   ["PeerJS binary, page → page", fmt(peerjs.seconds, 2), mib(peerjs.perReceiver), ratio(peerjs.perReceiver, raw.perReceiver)],
 ]))
 console.log(`\nPeak JS heap during the transfer (MiB; the file itself lives in Blob storage, outside the heap)`)
 console.log(table(["transfer", "sender", "host", "receiver"], [
   ["host → 1 client", mib(one.peaks[0]), "(sender)", mib(one.peaks[1])],
-  [`client → host → ${FAN_OUT} others`, mib(fan.peaks[0]), mib(fan.peaks[1]), mib(fan.peaks[2])],
+  [`client → host and ${FAN_OUT} other clients`, mib(fan.peaks[0]), mib(fan.peaks[1]), mib(fan.peaks[2])],
 ]))
 console.log(`\nChat latency (ms) from one client to another through the host: idle, and while the ${fmt(SIZE / MB)} MiB file goes to everyone`)
 console.log(table(["while", "messages", "p50", "p99", "max"], [

@@ -127,7 +127,7 @@ ${verdicts(signaling)}
 - A two-core machine runs Chromium's pages, the signaling server and the test harness together; the
   browser figures are what a crowded laptop sees, not a fast one.
 - The file fan-out row is per receiver: the host sends every byte once per client it relays to, so
-  its uplink carries the figure times the number of clients (here ${files.fanOut}: ${((files.fan.perReceiver * files.fanOut) / 2 ** 20).toFixed(1)} MiB/s in all, against
+  its uplink carries the figure times the number of clients it relays to (here ${files.fanOut}: ${((files.fan.perReceiver * files.fanOut) / 2 ** 20).toFixed(1)} MiB/s in all, against
   ${(files.raw.perReceiver / 2 ** 20).toFixed(1)} MiB/s for one raw channel), while six browser pages share two cores. Chat during a
   transfer waits behind that same crowded CPU and SCTP association; idle, it takes 1–3 ms.
 `)
