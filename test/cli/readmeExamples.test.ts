@@ -27,6 +27,10 @@ describe("the README's TypeScript examples type-check as written, against the pu
 const frame = document.querySelector("p2p-frame")!
 frame.addEventListener("p2p:message", (event) => console.log(event.detail.message.type))
 frame.addEventListener("p2p:error", (event) => console.log(event.detail.error.code))
+frame.addEventListener("p2p:file", async (event) => console.log(event.detail.file.name, (await event.detail.file.blob()).size))
+const transfer = frame.sendFile(new Blob(["hi"]), { to: "user_2", metadata: { caption: "hi" } })
+transfer.on("progress", ({ bytes, total, rate }) => console.log(bytes, total, rate))
+frame.send(new Uint8Array([1, 2, 3]), { reliable: false })
 export {}
 `)
     writeFileSync(join(DIR, "tsconfig.json"), JSON.stringify({
