@@ -5,6 +5,7 @@ import { IncomingFile, type OutgoingFile } from "./data/FileTransfer.js"
 import { acceptStream, echo, encodeMessage, frameMessage, streamMessage, type StreamSink } from "./data/messages.js"
 import { blobSource, type Payload, type SendOptions } from "./data/payload.js"
 import { StreamSender } from "./data/StreamSender.js"
+import { ClientMedia } from "./media/ClientMedia.js"
 import { linkFailure, P2pError } from "./P2pError.js"
 import { PeerLink, type Lane, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
@@ -21,6 +22,7 @@ export class ClientRole implements PeerLinkDelegate {
   private streamIds = 0
   private readonly sender = new StreamSender(() => (this.streamIds = (this.streamIds + 1) >>> 0))
   private readonly incoming = new Map<number, StreamSink>()
+  private readonly media: ClientMedia
 
   constructor(
     private readonly context: RoleContext,
@@ -30,6 +32,16 @@ export class ClientRole implements PeerLinkDelegate {
     this.offerTimer = setTimeout(() => {
       if (!this.link) this.context.hostLost()
     }, context.linkOptions.connectTimeoutMs)
+    this.media = new ClientMedia(context.peerId, () => context.published(), context.mediaEvents)
+  }
+
+  /** This peer's stream: sent to the host, which forwards it to everyone. */
+  publish(stream: MediaStream, name: string): void {
+    this.media.publish(this.link, stream, name)
+  }
+
+  unpublish(streamId: string): void {
+    this.media.unpublish(this.link, streamId)
   }
 
   start(): void {
@@ -48,7 +60,8 @@ export class ClientRole implements PeerLinkDelegate {
     if (signal.peer_id !== this.hostPeerId) return
     if (signal.state === "SdpOffer") {
       this.link?.end("replaced")
-      this.link = new PeerLink(this.hostPeerId, this.context.linkOptions, this)
+      this.media.ended()
+      this.link = new PeerLink(this.hostPeerId, this.context.linkOptions, this, true)
       void this.link.acceptOffer(signal.sdp)
     } else if (signal.state === "SdpAnswer") {
       void this.link?.acceptAnswer(signal.sdp)
@@ -103,6 +116,7 @@ export class ClientRole implements PeerLinkDelegate {
     clearTimeout(this.offerTimer)
     this.sender.stop("host_left", "this peer left")
     this.endIncoming("host_left", "this peer left")
+    this.media.ended()
     this.link?.end("stopped", { sayBye: true })
   }
 
@@ -110,7 +124,8 @@ export class ClientRole implements PeerLinkDelegate {
     this.context.sendSignal({ ...signal, to_peer_id: link.remotePeerId })
   }
 
-  linkOpened(): void {
+  linkOpened(link: PeerLink): void {
+    this.media.linkOpened(link)
     clearTimeout(this.offerTimer)
     this.context.setState("connected")
     this.context.connectedToHost()
@@ -125,6 +140,8 @@ export class ClientRole implements PeerLinkDelegate {
       case "Data.Connection.State":
         this.states = message.data
         return this.context.deliver(message)
+      case "Media":
+        return this.media.listed(message.streams)
       case "Refused":
         return this.context.reportError(new P2pError(message.code === "peer_not_found" ? "peer_not_found" : "send_failed", `the host did not deliver a message: ${message.message}`))
       case "StreamOpen":
@@ -165,6 +182,10 @@ export class ClientRole implements PeerLinkDelegate {
     this.sender.pump()
   }
 
+  linkTrack(_link: PeerLink, _track: MediaStreamTrack, stream: MediaStream): void {
+    this.media.trackArrived(stream)
+  }
+
   private streamOpened(link: PeerLink, open: Extract<ChannelMessage, { type: "StreamOpen" }>): void {
     const senderId = open.senderId ?? this.hostPeerId
     const stream = acceptStream(
@@ -197,6 +218,7 @@ export class ClientRole implements PeerLinkDelegate {
     this.link = undefined
     this.sender.linkEnded(link, "host_left", "the link to the host ended")
     this.endIncoming("host_left", "the link to the host ended")
+    this.media.ended()
     if (reason === "stopped" || reason === "replaced") return
     clearTimeout(this.offerTimer)
     this.context.hostLost()

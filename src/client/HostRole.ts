@@ -8,6 +8,7 @@ import { acceptStream, echo, encodeMessage, frameMessage, streamMessage } from "
 import { blobSource, type Payload, type SendOptions } from "./data/payload.js"
 import { StreamRelay } from "./data/StreamRelay.js"
 import { StreamSender } from "./data/StreamSender.js"
+import { HostMedia } from "./media/HostMedia.js"
 import { linkFailure, P2pError } from "./P2pError.js"
 import { PeerLink, type Lane, type LinkEndReason, type PeerLinkDelegate } from "./PeerLink.js"
 import type { RoleContext } from "./RoleContext.js"
@@ -26,6 +27,7 @@ export class HostRole implements PeerLinkDelegate {
   private readonly sender = new StreamSender(() => this.nextStreamId())
   private readonly relay: StreamRelay
   private readonly sweeper: ReturnType<typeof setInterval>
+  private readonly media: HostMedia
 
   constructor(private readonly context: RoleContext) {
     this.states.set(context.peerId, "connected")
@@ -55,6 +57,18 @@ export class HostRole implements PeerLinkDelegate {
       { maxStreamsPerPeer, streamIdleTimeoutMs },
     )
     this.sweeper = setInterval(() => this.relay.sweep(), Math.min(5000, streamIdleTimeoutMs))
+    this.media = new HostMedia(context.peerId, () => this.links.values(), context.published(), context.mediaEvents, (link, message) =>
+      context.reportError(new P2pError("bad_message", `${link.remotePeerId}: ${message}`)),
+    )
+  }
+
+  /** The host's own stream: sent to every client. */
+  publish(stream: MediaStream, name: string): void {
+    this.media.publish(stream, name)
+  }
+
+  unpublish(streamId: string): void {
+    this.media.unpublish(streamId)
   }
 
   start(): void {
@@ -139,6 +153,7 @@ export class HostRole implements PeerLinkDelegate {
 
   stop(): void {
     clearInterval(this.sweeper)
+    this.media.stop()
     this.relay.stop()
     this.sender.stop("host_left", "the host left")
     for (const link of [...this.links.values()]) link.end("stopped", { sayBye: true })
@@ -152,6 +167,7 @@ export class HostRole implements PeerLinkDelegate {
     this.states.set(link.remotePeerId, "connected")
     this.broadcastStates()
     this.context.sendSignal({ state: "PeerConnected", client_peer_id: link.remotePeerId })
+    this.media.linkOpened(link)
   }
 
   linkMessage(link: PeerLink, message: ChannelMessage, lane: Lane): void {
@@ -165,6 +181,10 @@ export class HostRole implements PeerLinkDelegate {
       }
       case "StreamOpen":
         return this.relay.opened(link, message)
+      case "Publish":
+        return this.media.published(link, message.streamId, message.name)
+      case "Unpublish":
+        return this.media.unpublished(link, message.streamId)
       case "StreamAck":
         if (!this.relay.acked(link, message.id, message.bytes) && !this.sender.acked(link, message.id, message.bytes)) this.strayStream(link, message.id)
         return
@@ -190,9 +210,14 @@ export class HostRole implements PeerLinkDelegate {
     this.sender.pump()
   }
 
+  linkTrack(link: PeerLink, track: MediaStreamTrack, stream: MediaStream): void {
+    this.media.trackArrived(link, track, stream)
+  }
+
   linkEnded(link: PeerLink, reason: LinkEndReason): void {
     if (this.links.get(link.remotePeerId) !== link) return
     this.links.delete(link.remotePeerId)
+    this.media.linkEnded(link)
     this.relay.linkEnded(link)
     this.sender.linkEnded(link, "failed", `${link.remotePeerId} left`)
     if (reason === "stopped" || reason === "replaced") return

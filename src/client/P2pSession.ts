@@ -51,6 +51,23 @@ export interface P2pSessionEvents {
   host: (hostPeerId: string) => void
   /** A file started arriving: listen to its `progress` and `end`, and take it with `blob()` (or `stream()`). */
   file: (file: IncomingFile) => void
+  /** Another peer's published stream arrived here (through the host). */
+  "stream-added": (event: StreamEvent) => void
+  /** It ended: unpublished, its publisher left, or the host changed (it comes back through the new one). */
+  "stream-removed": (event: StreamEvent) => void
+}
+
+/** A published media stream, and whose it is. */
+export interface StreamEvent {
+  peerId: string
+  stream: MediaStream
+  name: string
+}
+
+/** Options of `publish(stream, options)`. */
+export interface PublishOptions {
+  /** What receivers see it called, e.g. "camera" or "screen". Default: "". */
+  name?: string
 }
 
 /** Options of `sendFile(blob, options)`. */
@@ -84,6 +101,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private joinTimer: ReturnType<typeof setTimeout> | undefined
   private readonly tokenProvider: (() => string | Promise<string>) | undefined
   private tokenRetried = false
+  private readonly publishedStreams = new Map<string, { stream: MediaStream; name: string }>()
 
   constructor(options: P2pSessionOptions) {
     super()
@@ -201,6 +219,33 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     return file
   }
 
+  /**
+   * Sends a camera, microphone or screen `MediaStream` to every other peer: a client's goes to the
+   * host, which forwards it to everyone else over the connections that exist. It stays published
+   * across host changes (the new host forwards it) until `unpublish`, or until all its tracks end.
+   * Other peers get `stream-added` with this peer's id and `name`. Rejects with `unsupported_data`
+   * where the runtime has no media (node-datachannel).
+   */
+  async publish(stream: MediaStream, options: PublishOptions = {}): Promise<void> {
+    if (typeof MediaStream === "undefined" || !(stream instanceof MediaStream)) throw new P2pError("unsupported_data", "publish() takes a MediaStream (getUserMedia, getDisplayMedia), in a runtime with WebRTC media")
+    const name = String(options.name ?? "").slice(0, 255)
+    if (this.publishedStreams.has(stream.id)) return
+    this.publishedStreams.set(stream.id, { stream, name })
+    // A stream whose tracks all end (the browser's "stop sharing") unpublishes itself.
+    for (const track of stream.getTracks()) {
+      track.addEventListener("ended", () => {
+        if (stream.getTracks().every((each) => each.readyState === "ended")) this.unpublish(stream)
+      })
+    }
+    this.role?.publish(stream, name)
+  }
+
+  /** Stops sending `stream`; other peers get `stream-removed`. */
+  async unpublish(stream: MediaStream): Promise<void> {
+    if (!this.publishedStreams.delete(stream.id)) return
+    this.role?.unpublish(stream.id)
+  }
+
   /** The server refused the subscription: a fresh token may help once; anything else ends the session. */
   private rejected(code: string | undefined): void {
     const tokenProblem = code === "token_expired" || code === "invalid_token" || code === "missing_token"
@@ -232,6 +277,11 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
       sendSignal: (signal) => this.signaling.send(signal),
       deliver: (message) => this.emit("message", message),
       fileArrived: (file) => this.emit("file", file),
+      published: () => this.publishedStreams,
+      mediaEvents: {
+        added: (peerId, stream, name) => this.emit("stream-added", { peerId, stream, name }),
+        removed: (peerId, stream, name) => this.emit("stream-removed", { peerId, stream, name }),
+      },
       setState: (state) => this.setState(state),
       reportError: (error) => this.emit("error", error),
       hostLost: () => this.hostLost(),

@@ -1,6 +1,7 @@
 import { CHUNK_HEADER_BYTES, decodeDataFrame, MAX_FRAME_BYTES, type DataFrame } from "../protocol/DataFrame.js"
 import { parseChannelMessage, type ChannelMessage } from "../protocol/PeerMessage.js"
 import type { IceCandidateInit, SessionDescription } from "../protocol/Signal.js"
+import { LinkMedia } from "./media/LinkMedia.js"
 
 /**
  * A link's data channels: `main` (reliable, ordered) for messages and the session's own traffic,
@@ -22,6 +23,8 @@ export interface PeerLinkDelegate {
   linkFrame(link: PeerLink, frame: DataFrame, bytes: Uint8Array, lane: Lane): void
   /** The bulk lane has room again: streams waiting on this link may go on. */
   linkBulkDrained(link: PeerLink): void
+  /** A media track arrived, as part of `stream`. */
+  linkTrack(link: PeerLink, track: MediaStreamTrack, stream: MediaStream): void
   linkEnded(link: PeerLink, reason: LinkEndReason): void
   linkError(link: PeerLink, error: unknown): void
   /** ICE reports the path lost (`disconnected`); it may come back, or be restarted. */
@@ -82,20 +85,25 @@ export class PeerLink {
   private interrupted = false
   private outbox: (string | Uint8Array)[] = []
   private outboxBytes = 0
+  /** Media tracks on this link, renegotiated over its data channel once open. */
+  readonly media: LinkMedia
 
+  /** `polite`: the client's side, which yields when renegotiation offers cross (the host's does not). */
   constructor(
     readonly remotePeerId: string,
     private readonly options: PeerLinkOptions,
     private readonly delegate: PeerLinkDelegate,
+    polite = false,
   ) {
     this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy })
+    this.media = new LinkMedia(this.pc, polite, (message) => this.send(message), (track, stream) => this.delegate.linkTrack(this, track, stream), (error) => this.delegate.linkError(this, error))
     this.pc.onicecandidate = (event) => {
       const candidate = event.candidate
       if (!candidate || !candidate.candidate || this.state === "ended") return
-      this.delegate.linkSignal(this, {
-        state: "IceCandidate",
-        candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex },
-      })
+      const init = { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex }
+      // Once open, the link carries its own renegotiation; before, signaling does.
+      if (this.state === "open") this.send({ type: "NegotiateIce", candidate: init })
+      else this.delegate.linkSignal(this, { state: "IceCandidate", candidate: init })
     }
     this.pc.onconnectionstatechange = () => {
       if (this.pc.connectionState === "failed") this.end("failed")
@@ -281,6 +289,7 @@ export class PeerLink {
       if (this.state !== "connecting") return
       this.state = "open"
       this.lastHeardAt = Date.now()
+      this.media.enable()
       this.delegate.linkOpened(this)
     }
     channel.onclose = () => this.end("closed")
@@ -308,6 +317,8 @@ export class PeerLink {
     }
     if (message.type === "Heartbeat") return
     if (message.type === "Bye") return this.end("bye")
+    if (message.type === "Negotiate") return void this.media.described(message.description as RTCSessionDescriptionInit)
+    if (message.type === "NegotiateIce") return void this.media.candidate(message.candidate)
     this.delegate.linkMessage(this, message, lane)
   }
 

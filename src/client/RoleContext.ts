@@ -1,5 +1,6 @@
 import type { P2pMessage } from "../protocol/PeerMessage.js"
 import type { IncomingFile } from "./data/FileTransfer.js"
+import type { MediaEvents, Published } from "./media/HostMedia.js"
 import type { P2pError } from "./P2pError.js"
 import type { PeerLinkOptions } from "./PeerLink.js"
 import type { OutgoingSignal } from "./SignalingClient.js"
@@ -14,6 +15,10 @@ export interface RoleContext {
   deliver(message: P2pMessage): void
   /** A file started arriving. */
   fileArrived(file: IncomingFile): void
+  /** This peer's published streams (kept by the session across roles). */
+  published(): Published
+  /** Other peers' streams appearing and ending here. */
+  readonly mediaEvents: MediaEvents
   setState(state: SessionState): void
   reportError(error: P2pError): void
   /** A client lost (or never got) its link to the host: join again. */

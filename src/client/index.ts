@@ -1,4 +1,4 @@
-export { P2pSession, type P2pSessionOptions, type P2pSessionEvents, type SendFileOptions, type WebSocketConstructor, type RTCPeerConnectionClass } from "./P2pSession.js"
+export { P2pSession, type P2pSessionOptions, type P2pSessionEvents, type SendFileOptions, type StreamEvent, type PublishOptions, type WebSocketConstructor, type RTCPeerConnectionClass } from "./P2pSession.js"
 export { IncomingFile, OutgoingFile, type TransferProgress, type TransferEnd, type TransferStatus, type FileInfo } from "./data/FileTransfer.js"
 export type { SessionState } from "./SessionState.js"
 export { P2pError, type P2pErrorCode } from "./P2pError.js"

@@ -2,7 +2,7 @@ import { P2pSession } from "../client/P2pSession.js"
 import type { P2pConfig } from "../client/P2pConfig.js"
 import type { SendOptions } from "../client/data/payload.js"
 import { OutgoingFile, type IncomingFile } from "../client/data/FileTransfer.js"
-import type { SendFileOptions } from "../client/P2pSession.js"
+import type { PublishOptions, SendFileOptions, StreamEvent } from "../client/P2pSession.js"
 import { P2pError } from "../client/P2pError.js"
 import type { SessionState } from "../client/SessionState.js"
 import type { P2pMessage, PeerState } from "../protocol/PeerMessage.js"
@@ -21,6 +21,10 @@ export interface P2pFrameEventMap {
   "p2p:host": CustomEvent<{ hostPeerId: string; iamHost: boolean }>
   /** A file started arriving; `detail.file` has `progress`/`end` events and `blob()`. */
   "p2p:file": CustomEvent<{ file: IncomingFile }>
+  /** Another peer's published stream arrived: `detail.peerId`, `detail.stream`, `detail.name`. */
+  "p2p:stream-added": CustomEvent<StreamEvent>
+  /** It ended (unpublished, its publisher left, or the host changed and it comes back through the new one). */
+  "p2p:stream-removed": CustomEvent<StreamEvent>
 }
 
 /**
@@ -70,6 +74,8 @@ export class P2pFrameElement extends HTMLElement {
     session.on("error", (error) => this.dispatch("p2p:error", { error }))
     session.on("host", (hostPeerId) => this.dispatch("p2p:host", { hostPeerId, iamHost: hostPeerId === session.peerId }))
     session.on("file", (file) => this.dispatch("p2p:file", { file }))
+    session.on("stream-added", (event) => this.dispatch("p2p:stream-added", event))
+    session.on("stream-removed", (event) => this.dispatch("p2p:stream-removed", event))
     // Closing the links on the way out lets the other peers react at once instead of after a timeout.
     window.addEventListener("pagehide", this.onPageHide)
     session.start()
@@ -139,6 +145,17 @@ export class P2pFrameElement extends HTMLElement {
     const file = new OutgoingFile("none", blob, options.name ?? "file", options.metadata, options.to)
     file.finish({ status: "failed", reason: "failed", message: "the frame is not in a session" })
     return file
+  }
+
+  /** Sends a camera, microphone or screen stream to every other peer; see `P2pSession#publish`. */
+  publish(stream: MediaStream, options: PublishOptions = {}): Promise<void> {
+    if (!this.current) return Promise.reject(new P2pError("not_connected", "the frame is not in a session"))
+    return this.current.publish(stream, options)
+  }
+
+  /** Stops sending `stream`. */
+  unpublish(stream: MediaStream): Promise<void> {
+    return this.current?.unpublish(stream) ?? Promise.resolve()
   }
 
   private async provideToken(): Promise<string> {

@@ -72,6 +72,13 @@ export interface RefusedMessage {
   message: string
 }
 
+/** One published media stream, as the host lists them: its `MediaStream` id, its publisher and name. */
+export interface MediaEntry {
+  streamId: string
+  peerId: string
+  name: string
+}
+
 /** What travels on a data channel between a client and its host, as JSON text. */
 export type ChannelMessage =
   | { type: "Data"; senderId?: string; to?: string; data: unknown }
@@ -80,6 +87,14 @@ export type ChannelMessage =
   | StreamAckMessage
   | StreamCancelMessage
   | RefusedMessage
+  /** Renegotiation of the link's media, once it is open. */
+  | { type: "Negotiate"; description: { type: "offer" | "answer" | "pranswer" | "rollback"; sdp?: string } }
+  | { type: "NegotiateIce"; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } }
+  /** A client publishes a stream of its own (to the host), or stops. */
+  | { type: "Publish"; streamId: string; name: string }
+  | { type: "Unpublish"; streamId: string }
+  /** Every published stream in the session (host to client), after each change. */
+  | { type: "Media"; streams: MediaEntry[] }
   | { type: "Heartbeat" }
   | { type: "Bye" }
 
@@ -87,6 +102,10 @@ const PEER_STATES = new Set<string>(["negotiating", "connecting", "connected", "
 const STREAM_KINDS = new Set<string>(["arraybuffer", "uint8array", "json", "file"])
 const CANCEL_REASONS = new Set<string>(["cancelled", "too_large", "too_many_streams", "timed_out", "peer_not_found", "bad_stream", "failed", "host_left"])
 const TRANSFER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/** A `MediaStream` id: printable ASCII, no spaces (browsers make UUIDs, sometimes in braces). */
+const STREAM_ID_PATTERN = /^[\x21-\x7e]{1,100}$/
+const SDP_TYPES = new Set<string>(["offer", "answer", "pranswer", "rollback"])
+const MAX_MEDIA_ENTRIES = 256
 const MAX_NAME_CHARS = 255
 
 /** Parses one data-channel message. Throws {@link ProtocolError} with `bad_message`. */
@@ -112,6 +131,38 @@ export function parseChannelMessage(text: unknown): ChannelMessage {
       const message: StreamCancelMessage = { type: "StreamCancel", id: streamId(value), reason: reason as StreamCancelReason }
       if (typeof value.message === "string") message.message = value.message.slice(0, 500)
       return message
+    }
+    case "Negotiate": {
+      const description = value.description
+      if (!isRecord(description) || typeof description.type !== "string" || !SDP_TYPES.has(description.type) || (description.sdp !== undefined && typeof description.sdp !== "string")) {
+        throw new ProtocolError("bad_message", "Negotiate needs description {type: offer|answer|pranswer|rollback, sdp}")
+      }
+      const type = description.type as "offer" | "answer" | "pranswer" | "rollback"
+      return { type: "Negotiate", description: description.sdp === undefined ? { type } : { type, sdp: description.sdp } }
+    }
+    case "NegotiateIce": {
+      const candidate = value.candidate
+      if (!isRecord(candidate) || typeof candidate.candidate !== "string") throw new ProtocolError("bad_message", "NegotiateIce needs candidate {candidate: string}")
+      const sdpMid = typeof candidate.sdpMid === "string" ? candidate.sdpMid : null
+      const sdpMLineIndex = typeof candidate.sdpMLineIndex === "number" && Number.isInteger(candidate.sdpMLineIndex) ? candidate.sdpMLineIndex : null
+      return { type: "NegotiateIce", candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex } }
+    }
+    case "Publish":
+      return { type: "Publish", streamId: mediaStreamId(value.streamId), name: shortText(value, "name") }
+    case "Unpublish":
+      return { type: "Unpublish", streamId: mediaStreamId(value.streamId) }
+    case "Media": {
+      const streams = value.streams
+      if (!Array.isArray(streams) || streams.length > MAX_MEDIA_ENTRIES) throw new ProtocolError("bad_message", `Media streams must be a list of at most ${MAX_MEDIA_ENTRIES}`)
+      return {
+        type: "Media",
+        streams: streams.map((entry: unknown) => {
+          if (!isRecord(entry)) throw new ProtocolError("bad_message", "a Media entry must be an object")
+          const peerId = optionalPeerId(entry, "peerId")
+          if (peerId === undefined) throw new ProtocolError("bad_message", "a Media entry needs a peerId")
+          return { streamId: mediaStreamId(entry.streamId), peerId, name: shortText(entry, "name") }
+        }),
+      }
     }
     case "Refused": {
       const code = value.code === "peer_not_found" ? "peer_not_found" : "bad_message"
@@ -179,4 +230,9 @@ function shortText(value: Record<string, unknown>, field: string): string {
   if (text === undefined) return ""
   if (typeof text !== "string" || text.length > MAX_NAME_CHARS) throw new ProtocolError("bad_message", `${field} must be text of at most ${MAX_NAME_CHARS} characters`)
   return text
+}
+
+function mediaStreamId(id: unknown): string {
+  if (typeof id !== "string" || !STREAM_ID_PATTERN.test(id)) throw new ProtocolError("bad_message", "streamId must be 1-100 printable characters")
+  return id
 }

@@ -3,7 +3,7 @@ import type { SessionState } from "../client/SessionState.js"
 import type { P2pError } from "../client/P2pError.js"
 import type { SendOptions } from "../client/data/payload.js"
 import type { IncomingFile, OutgoingFile, TransferEnd, TransferProgress } from "../client/data/FileTransfer.js"
-import type { SendFileOptions } from "../client/P2pSession.js"
+import type { PublishOptions, SendFileOptions, StreamEvent } from "../client/P2pSession.js"
 import { P2pFrameElement } from "../frame/P2pFrameElement.js"
 import type { P2pMessage } from "../protocol/PeerMessage.js"
 
@@ -31,6 +31,8 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
     on<{ error: P2pError }>("p2p:error", ({ error }) => this.p2pError(error))
     on<{ hostPeerId: string; iamHost: boolean }>("p2p:host", ({ hostPeerId, iamHost }) => this.p2pHostChanged(hostPeerId, iamHost))
     on<{ file: IncomingFile }>("p2p:file", ({ file }) => this.p2pFileIncoming(file))
+    on<StreamEvent>("p2p:stream-added", ({ peerId, stream, name }) => this.p2pStreamAdded(peerId, stream, name))
+    on<StreamEvent>("p2p:stream-removed", ({ peerId, stream, name }) => this.p2pStreamRemoved(peerId, name, stream))
     // A controller that connects after the session did still learns where it stands.
     if (frame.state !== "idle") this.p2pStateChanged(frame.state)
     const states = frame.lastStateMessage
@@ -89,6 +91,24 @@ export class P2pController<E extends Element = HTMLElement> extends Controller<E
   p2pFileReceived(_file: IncomingFile, _blob: Blob): void {}
   /** It ended without arriving: `end.status` is `cancelled` or `failed`, `end.reason` says why. */
   p2pFileEnded(_file: IncomingFile, _end: TransferEnd): void {}
+
+  /**
+   * Sends a camera, microphone or screen stream (`getUserMedia`, `getDisplayMedia`) to every other
+   * peer, through the host; `{ name }` is what they see it called. Resolves once it is published.
+   */
+  p2pPublish(stream: MediaStream, options: PublishOptions = {}): Promise<void> {
+    return this.p2pFrame?.publish(stream, options) ?? Promise.reject(new Error(`${this.identifier}: not inside a connected <p2p-frame>`))
+  }
+
+  /** Stops sending `stream`. */
+  p2pUnpublish(stream: MediaStream): Promise<void> {
+    return this.p2pFrame?.unpublish(stream) ?? Promise.resolve()
+  }
+
+  /** Another peer's stream arrived: show it, e.g. `video.srcObject = stream`. */
+  p2pStreamAdded(_peerId: string, _stream: MediaStream, _name: string): void {}
+  /** That stream ended (or comes back through a new host, with `p2pStreamAdded` again). */
+  p2pStreamRemoved(_peerId: string, _name: string, _stream: MediaStream): void {}
 
   private p2pFileIncoming(file: IncomingFile): void {
     file.on("progress", (progress) => this.p2pFileProgress(file, progress))

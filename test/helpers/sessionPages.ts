@@ -49,6 +49,37 @@ window.sendTestFile = async (size, options = {}) => {
   transfer.done.then(() => { record.done = "resolved" }, (error) => { record.done = error.code })
   return transfer.id
 }
+/** Media: what arrived and left, each stream shown in a <video>, and a publish helper. */
+window.remote = []
+window.videos = {}
+session.on("stream-added", ({ peerId, stream, name }) => {
+  window.remote.push({ event: "added", peerId, name, id: stream.id, kinds: stream.getTracks().map((t) => t.kind).sort() })
+  const video = document.createElement("video")
+  video.muted = true
+  video.autoplay = true
+  video.playsInline = true
+  video.srcObject = stream
+  document.body.append(video)
+  window.videos[peerId + "/" + name] = video
+})
+session.on("stream-removed", ({ peerId, stream, name }) => {
+  window.remote.push({ event: "removed", peerId, name, id: stream.id })
+  window.videos[peerId + "/" + name]?.remove()
+  delete window.videos[peerId + "/" + name]
+})
+window.mine = {}
+window.publishCamera = async (name) => {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 }, audio: true })
+  window.mine[name] = stream
+  await session.publish(stream, { name })
+  return stream.id
+}
+/** Frames decoded so far for a stream shown here, and its size. */
+window.watching = (key) => {
+  const video = window.videos[key]
+  if (!video) return null
+  return { frames: video.getVideoPlaybackQuality().totalVideoFrames, width: video.videoWidth, height: video.videoHeight, audio: video.srcObject.getAudioTracks().length }
+}
 window.p2p = session
 session.start()
 </script></head><body></body></html>`

@@ -1,0 +1,110 @@
+import type { ChannelMessage } from "../../protocol/PeerMessage.js"
+
+/**
+ * The media half of one link: tracks sent and received on its peer connection, and renegotiation
+ * over the link's own data channel once it is open ("perfect negotiation": the host is impolite
+ * and wins when offers cross, the client is polite and rolls back). Before the link opens nothing
+ * is renegotiated; tracks are added once it is.
+ */
+export class LinkMedia {
+  private makingOffer = false
+  private ignoreOffer = false
+  private enabled = false
+  private readonly senders = new Map<string, Map<MediaStreamTrack, RTCRtpSender>>()
+
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly polite: boolean,
+    private readonly send: (message: ChannelMessage) => boolean,
+    private readonly trackArrived: (track: MediaStreamTrack, stream: MediaStream) => void,
+    private readonly failed: (error: unknown) => void,
+  ) {
+    if (typeof pc.addTrack !== "function") return
+    pc.onnegotiationneeded = () => void this.negotiate()
+    pc.ontrack = (event) => {
+      const [stream] = event.streams
+      if (stream) this.trackArrived(event.track, stream)
+    }
+  }
+
+  /** Whether this peer connection can carry media at all (node-datachannel's cannot). */
+  get supported(): boolean {
+    return typeof this.pc.addTrack === "function"
+  }
+
+  /** The link is open: renegotiation may begin. */
+  enable(): void {
+    this.enabled = true
+    if (this.senders.size > 0) void this.negotiate()
+  }
+
+  /** Sends `track` as part of `stream` (idempotent). */
+  addTrack(track: MediaStreamTrack, stream: MediaStream): void {
+    if (!this.supported) return
+    let senders = this.senders.get(stream.id)
+    if (!senders) this.senders.set(stream.id, (senders = new Map()))
+    if (senders.has(track)) return
+    senders.set(track, this.pc.addTrack(track, stream))
+  }
+
+  addStream(stream: MediaStream): void {
+    for (const track of stream.getTracks()) this.addTrack(track, stream)
+  }
+
+  /** Stops sending every track of stream `streamId`. */
+  removeStream(streamId: string): void {
+    const senders = this.senders.get(streamId)
+    if (!senders) return
+    this.senders.delete(streamId)
+    for (const sender of senders.values()) {
+      try {
+        this.pc.removeTrack(sender)
+      } catch {
+        // the connection is closing
+      }
+    }
+  }
+
+  hasStream(streamId: string): boolean {
+    return this.senders.has(streamId)
+  }
+
+  /** A description from the other side, over the data channel. */
+  async described(description: RTCSessionDescriptionInit): Promise<void> {
+    try {
+      const collision = description.type === "offer" && (this.makingOffer || this.pc.signalingState !== "stable")
+      this.ignoreOffer = !this.polite && collision
+      if (this.ignoreOffer) return
+      await this.pc.setRemoteDescription(description)
+      if (description.type !== "offer") return
+      await this.pc.setLocalDescription()
+      const local = this.pc.localDescription
+      if (local) this.send({ type: "Negotiate", description: { type: local.type, sdp: local.sdp } })
+    } catch (error) {
+      this.failed(error)
+    }
+  }
+
+  /** A candidate from the other side, over the data channel. */
+  async candidate(candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate)
+    } catch (error) {
+      if (!this.ignoreOffer) this.failed(error)
+    }
+  }
+
+  private async negotiate(): Promise<void> {
+    if (!this.enabled) return
+    try {
+      this.makingOffer = true
+      await this.pc.setLocalDescription()
+      const local = this.pc.localDescription
+      if (local) this.send({ type: "Negotiate", description: { type: local.type, sdp: local.sdp } })
+    } catch (error) {
+      this.failed(error)
+    } finally {
+      this.makingOffer = false
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
+import { allConnected, useSessionPages } from "../helpers/sessionPages.js"
+
+type Remote = { event: "added" | "removed"; peerId: string; name: string; id: string; kinds?: string[] }
+
+const remote = (page: Page) => page.evaluate(() => (window as unknown as { remote: Remote[] }).remote)
+/** The streams a page shows now: `peer/name`, sorted. */
+const showing = (page: Page) => page.evaluate(() => Object.keys((window as unknown as { videos: object }).videos).sort())
+const publish = (page: Page, name: string) => page.evaluate((name) => (window as unknown as { publishCamera(name: string): Promise<string> }).publishCamera(name), name)
+const unpublish = (page: Page, name: string) =>
+  page.evaluate((name) => {
+    const scope = window as unknown as { p2p: { unpublish(stream: MediaStream): Promise<void> }; mine: Record<string, MediaStream> }
+    return scope.p2p.unpublish(scope.mine[name]!)
+  }, name)
+const watching = (page: Page, key: string) => page.evaluate((key) => (window as unknown as { watching(key: string): { frames: number; width: number; height: number; audio: number } | null }).watching(key), key)
+
+/** Video from `key` is decoding on `page`: a size, and frames still coming. */
+async function decoding(page: Page, key: string): Promise<void> {
+  await expect.poll(async () => (await watching(page, key))?.width ?? 0, { timeout: 20_000 }).toBeGreaterThan(0)
+  const before = (await watching(page, key))!
+  expect(before.audio).toBe(1)
+  await expect.poll(async () => (await watching(page, key))?.frames ?? 0, { timeout: 10_000 }).toBeGreaterThan(before.frames)
+}
+
+describe("media through the host, in Chromium with fake devices", () => {
+  const pages = useSessionPages()
+  let room = 0
+  const fast = { heartbeat: { interval_mls: 250, idle_timeout_mls: 1000 } }
+
+  async function star(names: string[]): Promise<Page[]> {
+    room += 1
+    const list: Page[] = []
+    for (const name of names) list.push(await pages.open(`media-${room}`, name, fast))
+    await allConnected(list, names)
+    return list
+  }
+
+  it("the host's camera and a client's camera reach every other page and decode; a late joiner gets both; unpublish removes it everywhere", async () => {
+    const [ann, ben, cat] = await star(["ann", "ben", "cat"])
+    await publish(ann!, "camera")
+    await publish(ben!, "camera")
+    for (const [page, expected] of [[ann!, ["ben/camera"]], [ben!, ["ann/camera"]], [cat!, ["ann/camera", "ben/camera"]]] as const) {
+      await expect.poll(() => showing(page), { timeout: 20_000 }).toEqual(expected)
+      for (const key of expected) await decoding(page, key)
+    }
+    expect((await remote(cat!)).find((entry) => entry.peerId === "ben")).toMatchObject({ event: "added", name: "camera", kinds: ["audio", "video"] })
+
+    const dan = await pages.open(`media-${room}`, "dan", fast)
+    await expect.poll(() => showing(dan), { timeout: 20_000 }).toEqual(["ann/camera", "ben/camera"])
+    await decoding(dan, "ben/camera")
+
+    await unpublish(ben!, "camera")
+    for (const page of [ann!, cat!, dan]) await expect.poll(() => showing(page), { timeout: 10_000 }).not.toContain("ben/camera")
+    expect((await remote(cat!)).filter((entry) => entry.event === "removed").map((entry) => entry.peerId)).toEqual(["ben"])
+  }, 120_000)
+
+  it("two clients publishing at the same moment both land everywhere (offers that cross are resolved)", async () => {
+    const [ann, ben, cat] = await star(["ann", "ben", "cat"])
+    await Promise.all([publish(ben!, "cam"), publish(cat!, "cam"), publish(ann!, "cam")])
+    await expect.poll(() => showing(ann!), { timeout: 20_000 }).toEqual(["ben/cam", "cat/cam"])
+    await expect.poll(() => showing(ben!), { timeout: 20_000 }).toEqual(["ann/cam", "cat/cam"])
+    await expect.poll(() => showing(cat!), { timeout: 20_000 }).toEqual(["ann/cam", "ben/cam"])
+    await decoding(ben!, "cat/cam")
+    await decoding(cat!, "ben/cam")
+  }, 120_000)
+
+  it("a publisher leaving ends its stream everywhere; the host leaving heals, and the others' streams reach everyone again", async () => {
+    const [ann, ben, cat, dan] = await star(["ann", "ben", "cat", "dan"])
+    for (const page of [ann!, ben!, cat!]) await publish(page, "cam")
+    await expect.poll(() => showing(dan!), { timeout: 20_000 }).toEqual(["ann/cam", "ben/cam", "cat/cam"])
+    await ann!.close()
+    await expect.poll(() => showing(dan!), { timeout: 20_000 }).toEqual(["ben/cam", "cat/cam"])
+    await expect.poll(() => showing(ben!), { timeout: 20_000 }).toEqual(["cat/cam"])
+    await expect.poll(() => showing(cat!), { timeout: 20_000 }).toEqual(["ben/cam"])
+    await decoding(dan!, "cat/cam")
+    await decoding(ben!, "cat/cam")
+    await cat!.close()
+    await expect.poll(() => showing(dan!), { timeout: 20_000 }).toEqual(["ben/cam"])
+    await decoding(dan!, "ben/cam")
+  }, 120_000)
+})
