@@ -4,7 +4,7 @@ import { P2pController } from "p2p-streams-channel/stimulus"
 
 /** The demo room's chat, as a user would write it on top of P2pController: lines, direct messages and files. */
 export default class ChatController extends P2pController {
-  static override targets = ["messages", "messagebox", "message", "recipient", "file", "status", "state", "error", "invite"]
+  static override targets = ["messages", "messagebox", "message", "recipient", "file", "status", "state", "error", "invite", "videos", "cameraButton", "microphoneButton", "screenButton"]
   declare readonly messagesTarget: HTMLElement
   declare readonly messageboxTarget: HTMLElement
   declare readonly messageTarget: HTMLInputElement
@@ -14,7 +14,12 @@ export default class ChatController extends P2pController {
   declare readonly stateTarget: HTMLElement
   declare readonly errorTarget: HTMLElement
   declare readonly inviteTarget: HTMLAnchorElement
+  declare readonly videosTarget: HTMLElement
+  declare readonly cameraButtonTarget: HTMLButtonElement
+  declare readonly microphoneButtonTarget: HTMLButtonElement
+  declare readonly screenButtonTarget: HTMLButtonElement
   private known: Record<string, PeerState> | undefined
+  private readonly sharing = new Map<string, MediaStream>()
   private readonly fileLines = new Map<string, HTMLElement>()
 
   override connect(): void {
@@ -123,6 +128,69 @@ export default class ChatController extends P2pController {
 
   override p2pFileEnded(file: IncomingFile, end: TransferEnd): void {
     this.endLine(file.id, `${file.senderId}'s ${file.name}`, end)
+  }
+
+  async toggleCamera(): Promise<void> {
+    await this.toggle("camera", this.cameraButtonTarget, () => navigator.mediaDevices.getUserMedia({ video: true }))
+  }
+
+  async toggleMicrophone(): Promise<void> {
+    await this.toggle("microphone", this.microphoneButtonTarget, () => navigator.mediaDevices.getUserMedia({ audio: true }))
+  }
+
+  async toggleScreen(): Promise<void> {
+    await this.toggle("screen", this.screenButtonTarget, () => navigator.mediaDevices.getDisplayMedia({ video: true }))
+  }
+
+  override p2pStreamAdded(peerId: string, stream: MediaStream, name: string): void {
+    this.showVideo(`${peerId}/${name}`, `${peerId} · ${name}`, stream, false)
+  }
+
+  override p2pStreamRemoved(peerId: string, name: string): void {
+    this.videosTarget.querySelector(`figure[data-key="${CSS.escape(`${peerId}/${name}`)}"]`)?.remove()
+  }
+
+  /** Starts or stops one kind of sharing: published to everyone, with a muted preview here. */
+  private async toggle(name: string, button: HTMLButtonElement, capture: () => Promise<MediaStream>): Promise<void> {
+    const current = this.sharing.get(name)
+    if (current) {
+      this.sharing.delete(name)
+      await this.p2pUnpublish(current)
+      for (const track of current.getTracks()) track.stop()
+      this.videosTarget.querySelector(`figure[data-key="${CSS.escape(`you/${name}`)}"]`)?.remove()
+      button.setAttribute("aria-pressed", "false")
+      return
+    }
+    let stream: MediaStream
+    try {
+      stream = await capture()
+    } catch (error) {
+      this.errorTarget.textContent = `${name}: ${(error as Error).message}`
+      return
+    }
+    this.sharing.set(name, stream)
+    button.setAttribute("aria-pressed", "true")
+    this.showVideo(`you/${name}`, `you · ${name}`, stream, true)
+    // The browser's own "stop sharing" ends the tracks; the session unpublishes, the button follows.
+    stream.getTracks().forEach((track) => track.addEventListener("ended", () => {
+      if (this.sharing.get(name) === stream) void this.toggle(name, button, capture)
+    }))
+    await this.p2pPublish(stream, { name })
+  }
+
+  private showVideo(key: string, caption: string, stream: MediaStream, mine: boolean): void {
+    this.videosTarget.querySelector(`figure[data-key="${CSS.escape(key)}"]`)?.remove()
+    const figure = document.createElement("figure")
+    figure.dataset.key = key
+    const video = document.createElement("video")
+    video.autoplay = true
+    video.playsInline = true
+    video.muted = mine // no echo of one's own microphone
+    video.srcObject = stream
+    const label = document.createElement("figcaption")
+    label.textContent = caption
+    figure.append(video, label)
+    this.videosTarget.append(figure)
   }
 
   private sendFile(blob: File): void {

@@ -45,6 +45,23 @@ describe("the demo room as a person meets it", () => {
     expect(await ann.locator('[data-chat-target="messages"]').innerText()).not.toContain("just for cat")
   })
 
+  it("camera, microphone and screen buttons share to the others' video grid, named; pressing again stops", async () => {
+    const [ann, ben] = [await join("ann"), await join("ben")]
+    for (const page of [ann, ben]) await expectStatuses(page, ["ann: connected", "ben: connected"])
+    await ann.click('button[data-action="chat#toggleCamera"]')
+    await ann.click('button[data-action="chat#toggleScreen"]')
+    const captions = async (page: Page) => (await page.locator('[data-chat-target="videos"] figcaption').allInnerTexts()).sort()
+    await expect.poll(() => captions(ben), { timeout: 15_000 }).toEqual(["ann · camera", "ann · screen"])
+    expect(await captions(ann)).toEqual(["you · camera", "you · screen"])
+    expect(await ann.getAttribute('button[data-action="chat#toggleCamera"]', "aria-pressed")).toBe("true")
+    const width = () => ben.locator('figure[data-key="ann/camera"] video').evaluate((video: HTMLVideoElement) => video.videoWidth)
+    await expect.poll(width, { timeout: 15_000 }).toBeGreaterThan(0)
+    await ben.click('button[data-action="chat#toggleMicrophone"]')
+    await expect.poll(() => captions(ann), { timeout: 15_000 }).toEqual(["ben · microphone", "you · camera", "you · screen"])
+    await ann.click('button[data-action="chat#toggleCamera"]')
+    await expect.poll(() => captions(ben), { timeout: 15_000 }).toEqual(["ann · screen", "you · microphone"])
+  })
+
   it("fits a phone: no sideways scrolling at 390 px, on the form and in a busy room", async () => {
     const phone = await fixture.browser.newContext({ baseURL: fixture.serve.baseUrl, viewport: { width: 390, height: 844 } })
     await phone.grantPermissions(["camera", "microphone"])

@@ -41,6 +41,14 @@ const STYLE = `
   .messages div.direct { color: #6a3fb5; }
   .messages div.file progress { width: 8rem; margin: 0 .5rem; vertical-align: middle; }
   .messages div.file button { border: 0; background: none; color: #b3261e; cursor: pointer; }
+  .media { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .75rem; }
+  .media button { padding: .4rem .8rem; border: 1px solid #cfd5e1; border-radius: 6px; background: #fff; cursor: pointer; }
+  .media button[aria-pressed=true] { background: #3656d6; border-color: #3656d6; color: #fff; }
+  .videos { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: .5rem; margin-top: .75rem; }
+  .videos:empty { display: none; }
+  .videos figure { margin: 0; position: relative; background: #1d2330; border-radius: 8px; overflow: hidden; aspect-ratio: 4 / 3; }
+  .videos video { width: 100%; height: 100%; object-fit: cover; display: block; }
+  .videos figcaption { position: absolute; left: .4rem; bottom: .3rem; color: #fff; font-size: .8rem; text-shadow: 0 1px 2px #000; }
 `
 
 function layout(title: string, body: string, head = ""): string {
@@ -92,6 +100,12 @@ export function roomPage(name: string, room: string, frameTag: (content: string)
         <input type="submit" value="send" data-action="chat#send">
         <label class="attach" title="send a file (or drop one here)">file<input type="file" data-chat-target="file" data-action="change->chat#attach" multiple></label>
       </div>
+      <div class="media">
+        <button type="button" data-chat-target="cameraButton" data-action="chat#toggleCamera">camera</button>
+        <button type="button" data-chat-target="microphoneButton" data-action="chat#toggleMicrophone">microphone</button>
+        <button type="button" data-chat-target="screenButton" data-action="chat#toggleScreen">share screen</button>
+      </div>
+      <div class="videos" data-chat-target="videos"></div>
     </section>
     <aside class="card">
       <strong>Peers</strong>
