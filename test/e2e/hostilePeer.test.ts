@@ -56,4 +56,32 @@ describe("a hostile client against the host, in Chromium", () => {
     // The good client was offered the huge file and the streams that got through, each for nothing: it holds nothing either.
     expect(await good.evaluate(() => (window as unknown as { files: { size: number }[] }).files.map((file) => file.size))).toEqual([107_374_182_400])
   }, 60_000)
+
+  it("bogus renegotiation and media claims: refused on the host, the link and the others' media carry on", async () => {
+    const [host, evil, good] = [await pages.open("hostile-media", "host"), await pages.open("hostile-media", "evil"), await pages.open("hostile-media", "good")]
+    await allConnected([host, evil, good], ["host", "evil", "good"])
+    await host.evaluate(() => (window as unknown as { publishCamera(name: string): Promise<string> }).publishCamera("cam"))
+    const hostStream = await host.evaluate(() => (window as unknown as { mine: Record<string, MediaStream> }).mine.cam!.id)
+    await expect.poll(() => good.evaluate(() => Object.keys((window as unknown as { videos: object }).videos)), { timeout: 15_000 }).toEqual(["host/cam"])
+
+    await raw(evil, "main", [
+      JSON.stringify({ type: "Negotiate", description: { type: "offer", sdp: "v=0 nonsense" } }),
+      JSON.stringify({ type: "Negotiate", description: { type: "answer", sdp: "" } }),
+      JSON.stringify({ type: "NegotiateIce", candidate: { candidate: "candidate:garbage" } }),
+      JSON.stringify({ type: "Publish", streamId: hostStream, name: "stolen" }),
+      JSON.stringify({ type: "Unpublish", streamId: hostStream }),
+      JSON.stringify({ type: "Media", streams: [] }),
+      ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ type: "Publish", streamId: `fake-${i}`, name: "x" })),
+    ])
+    await expect.poll(async () => (await errors(host)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(14)
+    const seen = (await errors(host)).map((error) => error.message)
+    expect(seen.some((message) => /already published by host/.test(message))).toBe(true)
+    expect(seen.filter((message) => /more than 8 streams published/.test(message))).toHaveLength(12)
+    // The host's camera is still the host's, still shown at the good client, and the link still carries data.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(await good.evaluate(() => Object.keys((window as unknown as { videos: object }).videos))).toEqual(["host/cam"])
+    await evil.evaluate(() => (window as unknown as { p2p: { send(data: unknown): boolean } }).p2p.send("evil still here"))
+    await expect.poll(() => good.evaluate(() => (window as unknown as { received: { data: unknown }[] }).received.some((m) => m.data === "evil still here"))).toBe(true)
+    expect(await host.evaluate(() => (window as unknown as { p2p: { state: string } }).p2p.state)).toBe("connected")
+  }, 60_000)
 })
