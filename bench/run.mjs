@@ -30,11 +30,13 @@ if (!reportOnly) {
   writeFileSync(`${results}/signaling.txt`, await run("signaling.mjs", `${results}/signaling.json`))
   writeFileSync(`${results}/browser.txt`, await run("browser.mjs", `${results}/browser.json`))
   writeFileSync(`${results}/files.txt`, await run("files.mjs", `${results}/files.json`))
+  writeFileSync(`${results}/media.txt`, await run("media.mjs", `${results}/media.json`))
 }
 const signalingTables = readFileSync(`${results}/signaling.txt`, "utf8")
 const browserTables = readFileSync(`${results}/browser.txt`, "utf8")
 const filesTables = readFileSync(`${results}/files.txt`, "utf8")
 const files = JSON.parse(readFileSync(`${results}/files.json`, "utf8"))
+const mediaTables = readFileSync(`${results}/media.txt`, "utf8")
 const signaling = JSON.parse(readFileSync(`${results}/signaling.json`, "utf8"))
 const browser = JSON.parse(readFileSync(`${results}/browser.json`, "utf8"))
 const info = JSON.parse(readFileSync(`${results}/machine.json`, "utf8"))
@@ -59,7 +61,7 @@ writeFileSync(`${root}docs/benchmarks.md`, `# Benchmarks
 
 Measured with \`npm run bench\` on ${info.date.slice(0, 10)} (this page and [benchmarks.svg](benchmarks.svg)
 are written by that command; \`npm run bench:signaling\`, \`npm run bench:browser\` and
-\`npm run bench:files\` run one part each and print the same tables).
+\`npm run bench:files\` and \`npm run bench:media\` run one part each and print the same tables).
 
 ![benchmark chart](benchmarks.svg)
 
@@ -115,6 +117,18 @@ DevTools protocol (\`Runtime.getHeapUsage\`) on each page during the transfer. C
 client's timestamped message every 20 ms, read at another client, with and without the transfer.
 
 ${filesTables}
+
+## Media
+
+Chromium's fake camera and microphone. The host page (for PeerJS, the publishing page) runs in a
+Chromium of its own, so that its CPU can be read from its processes (\`/proc\`, user + system,
+over a steady stretch after every page shows video); the other pages share a second Chromium. For
+p2p-streams-channel, a client's stream goes to the host, which forwards it to every other client
+(decoding it and encoding it again for each); PeerJS, which has no relay, is measured as a mesh: the
+publisher calls every other page itself. First frame: from \`publish\` (PeerJS: the first
+\`call\`) to each page's first decoded frame (\`requestVideoFrameCallback\`).
+
+${mediaTables}
 
 ## Against the targets
 

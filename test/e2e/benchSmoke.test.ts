@@ -31,4 +31,10 @@ describe("benchmarks (smoke)", () => {
     expect(output).toMatch(/Peak JS heap during the transfer/)
     expect(output).toMatch(/\| a transfer runs +\| \d+/)
   }, 200_000)
+
+  it("bench:media publishes from the host and from a client, with PeerJS alongside, and prints its table", () => {
+    const output = bench("media.mjs")
+    expect(output).toMatch(/\| 2 +\| host publishes +\| \d+ \/ \d+ +\| \d+ \/ \d+ +\| [\d.]+ \/ [\d.]+/)
+    expect(output).toMatch(/\| 2 +\| a client publishes +\|/)
+  }, 200_000)
 })
