@@ -36,8 +36,8 @@ export class ClientRole implements PeerLinkDelegate {
   }
 
   /** This peer's stream: sent to the host, which forwards it to everyone. */
-  publish(stream: MediaStream, name: string): void {
-    this.media.publish(this.link, stream, name)
+  publish(stream: MediaStream, name: string, maxBitrate?: number): void {
+    this.media.publish(this.link, stream, name, maxBitrate)
   }
 
   unpublish(streamId: string): void {

@@ -63,8 +63,8 @@ export class HostRole implements PeerLinkDelegate {
   }
 
   /** The host's own stream: sent to every client. */
-  publish(stream: MediaStream, name: string): void {
-    this.media.publish(stream, name)
+  publish(stream: MediaStream, name: string, maxBitrate?: number): void {
+    this.media.publish(stream, name, maxBitrate)
   }
 
   unpublish(streamId: string): void {
@@ -182,7 +182,7 @@ export class HostRole implements PeerLinkDelegate {
       case "StreamOpen":
         return this.relay.opened(link, message)
       case "Publish":
-        return this.media.published(link, message.streamId, message.name)
+        return this.media.published(link, message.streamId, message.name, message.maxBitrate)
       case "Unpublish":
         return this.media.unpublished(link, message.streamId)
       case "StreamAck":

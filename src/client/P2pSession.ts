@@ -68,6 +68,11 @@ export interface StreamEvent {
 export interface PublishOptions {
   /** What receivers see it called, e.g. "camera" or "screen". Default: "". */
   name?: string
+  /**
+   * A cap on its video bitrate, in bits per second (e.g. 300_000), on every hop: the publisher's
+   * encoder and the host's copies for each client. Default: none (WebRTC adapts to the network).
+   */
+  maxBitrate?: number
 }
 
 /** Options of `sendFile(blob, options)`. */
@@ -101,7 +106,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private joinTimer: ReturnType<typeof setTimeout> | undefined
   private readonly tokenProvider: (() => string | Promise<string>) | undefined
   private tokenRetried = false
-  private readonly publishedStreams = new Map<string, { stream: MediaStream; name: string }>()
+  private readonly publishedStreams = new Map<string, { stream: MediaStream; name: string; maxBitrate?: number }>()
 
   constructor(options: P2pSessionOptions) {
     super()
@@ -229,15 +234,19 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   async publish(stream: MediaStream, options: PublishOptions = {}): Promise<void> {
     if (typeof MediaStream === "undefined" || !(stream instanceof MediaStream)) throw new P2pError("unsupported_data", "publish() takes a MediaStream (getUserMedia, getDisplayMedia), in a runtime with WebRTC media")
     const name = String(options.name ?? "").slice(0, 255)
+    const { maxBitrate } = options
+    if (maxBitrate !== undefined && !(Number.isInteger(maxBitrate) && maxBitrate >= 1000 && maxBitrate <= 1e9)) {
+      throw new P2pError("invalid_config", "publish: maxBitrate must be a whole number of bits per second from 1000")
+    }
     if (this.publishedStreams.has(stream.id)) return
-    this.publishedStreams.set(stream.id, { stream, name })
+    this.publishedStreams.set(stream.id, maxBitrate === undefined ? { stream, name } : { stream, name, maxBitrate })
     // A stream whose tracks all end (the browser's "stop sharing") unpublishes itself.
     for (const track of stream.getTracks()) {
       track.addEventListener("ended", () => {
         if (stream.getTracks().every((each) => each.readyState === "ended")) this.unpublish(stream)
       })
     }
-    this.role?.publish(stream, name)
+    this.role?.publish(stream, name, maxBitrate)
   }
 
   /** Stops sending `stream`; other peers get `stream-removed`. */

@@ -77,6 +77,8 @@ export interface MediaEntry {
   streamId: string
   peerId: string
   name: string
+  /** The publisher's cap on the stream's video bitrate (bits per second), which the host keeps when forwarding. */
+  maxBitrate?: number
 }
 
 /** What travels on a data channel between a client and its host, as JSON text. */
@@ -91,7 +93,7 @@ export type ChannelMessage =
   | { type: "Negotiate"; description: { type: "offer" | "answer" | "pranswer" | "rollback"; sdp?: string } }
   | { type: "NegotiateIce"; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } }
   /** A client publishes a stream of its own (to the host), or stops. */
-  | { type: "Publish"; streamId: string; name: string }
+  | { type: "Publish"; streamId: string; name: string; maxBitrate?: number }
   | { type: "Unpublish"; streamId: string }
   /** Every published stream in the session (host to client), after each change. */
   | { type: "Media"; streams: MediaEntry[] }
@@ -147,8 +149,11 @@ export function parseChannelMessage(text: unknown): ChannelMessage {
       const sdpMLineIndex = typeof candidate.sdpMLineIndex === "number" && Number.isInteger(candidate.sdpMLineIndex) ? candidate.sdpMLineIndex : null
       return { type: "NegotiateIce", candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex } }
     }
-    case "Publish":
-      return { type: "Publish", streamId: mediaStreamId(value.streamId), name: shortText(value, "name") }
+    case "Publish": {
+      const message: ChannelMessage = { type: "Publish", streamId: mediaStreamId(value.streamId), name: shortText(value, "name") }
+      if (value.maxBitrate !== undefined) message.maxBitrate = bitrate(value.maxBitrate)
+      return message
+    }
     case "Unpublish":
       return { type: "Unpublish", streamId: mediaStreamId(value.streamId) }
     case "Media": {
@@ -160,7 +165,9 @@ export function parseChannelMessage(text: unknown): ChannelMessage {
           if (!isRecord(entry)) throw new ProtocolError("bad_message", "a Media entry must be an object")
           const peerId = optionalPeerId(entry, "peerId")
           if (peerId === undefined) throw new ProtocolError("bad_message", "a Media entry needs a peerId")
-          return { streamId: mediaStreamId(entry.streamId), peerId, name: shortText(entry, "name") }
+          const parsed: MediaEntry = { streamId: mediaStreamId(entry.streamId), peerId, name: shortText(entry, "name") }
+          if (entry.maxBitrate !== undefined) parsed.maxBitrate = bitrate(entry.maxBitrate)
+          return parsed
         }),
       }
     }
@@ -235,4 +242,9 @@ function shortText(value: Record<string, unknown>, field: string): string {
 function mediaStreamId(id: unknown): string {
   if (typeof id !== "string" || !STREAM_ID_PATTERN.test(id)) throw new ProtocolError("bad_message", "streamId must be 1-100 printable characters")
   return id
+}
+
+function bitrate(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1000 || value > 1e9) throw new ProtocolError("bad_message", "maxBitrate must be a whole number of bits per second from 1000")
+  return value
 }

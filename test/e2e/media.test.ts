@@ -79,4 +79,38 @@ describe("media through the host, in Chromium with fake devices", () => {
     await expect.poll(() => showing(dan!), { timeout: 20_000 }).toEqual(["ben/cam"])
     await decoding(dan!, "ben/cam")
   }, 120_000)
+
+  it("maxBitrate caps the video on every hop: the publisher's encoder and the host's copy for each client", async () => {
+    const [ann, ben, cat] = await star(["ann", "ben", "cat"])
+    const streamId = await ben!.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true })
+      await (window as unknown as { p2p: { publish(stream: MediaStream, options: object): Promise<void> } }).p2p.publish(stream, { name: "cam", maxBitrate: 150_000 })
+      return stream.id
+    })
+    await expect.poll(() => showing(cat!), { timeout: 20_000 }).toEqual(["ben/cam"])
+    await decoding(cat!, "ben/cam")
+    type Internals = { p2p: { role: { link?: { media: { senders: Map<string, Map<MediaStreamTrack, RTCRtpSender>> } }; links?: Map<string, { media: { senders: Map<string, Map<MediaStreamTrack, RTCRtpSender>> } }> } } }
+    const caps = (page: Page, link: string | null) =>
+      page.evaluate(([streamId, link]) => {
+        const role = (window as unknown as Internals).p2p.role
+        const media = link ? role.links!.get(link)!.media : role.link!.media
+        return [...(media.senders.get(streamId as string) ?? new Map()).entries()].filter(([track]) => track.kind === "video").map(([, sender]) => sender.getParameters().encodings[0]?.maxBitrate)
+      }, [streamId, link] as const)
+    await expect.poll(() => caps(ben!, null), { timeout: 10_000 }).toEqual([150_000])
+    await expect.poll(() => caps(ann!, "cat"), { timeout: 10_000 }).toEqual([150_000])
+    // And the video that reaches cat stays near the cap.
+    const received = () => cat!.evaluate(async () => {
+      const role = (window as unknown as { p2p: { role: { link: { pc: RTCPeerConnection } } } }).p2p.role
+      let bytes = 0
+      ;(await role.link.pc.getStats()).forEach((report: { type: string; kind?: string; bytesReceived?: number }) => {
+        if (report.type === "inbound-rtp" && report.kind === "video") bytes += report.bytesReceived ?? 0
+      })
+      return bytes
+    })
+    const before = await received()
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    const bitsPerSecond = ((await received()) - before) * 8 / 3
+    expect(bitsPerSecond).toBeGreaterThan(0)
+    expect(bitsPerSecond).toBeLessThan(150_000 * 1.5)
+  }, 120_000)
 })

@@ -19,11 +19,11 @@ export class ClientMedia {
 
   /** The link to the host opened: this peer's streams go on it. */
   linkOpened(link: PeerLink): void {
-    for (const [streamId, { stream, name }] of this.published()) this.send(link, stream, streamId, name)
+    for (const [streamId, { stream, name, maxBitrate }] of this.published()) this.send(link, stream, streamId, name, maxBitrate)
   }
 
-  publish(link: PeerLink | undefined, stream: MediaStream, name: string): void {
-    if (link?.state === "open") this.send(link, stream, stream.id, name)
+  publish(link: PeerLink | undefined, stream: MediaStream, name: string, maxBitrate?: number): void {
+    if (link?.state === "open") this.send(link, stream, stream.id, name, maxBitrate)
   }
 
   unpublish(link: PeerLink | undefined, streamId: string): void {
@@ -52,9 +52,9 @@ export class ClientMedia {
     this.streams.clear()
   }
 
-  private send(link: PeerLink, stream: MediaStream, streamId: string, name: string): void {
-    link.media.addStream(stream)
-    link.send({ type: "Publish", streamId, name })
+  private send(link: PeerLink, stream: MediaStream, streamId: string, name: string, maxBitrate?: number): void {
+    link.media.addStream(stream, maxBitrate)
+    link.send(maxBitrate === undefined ? { type: "Publish", streamId, name } : { type: "Publish", streamId, name, maxBitrate })
   }
 
   private show(streamId: string): void {

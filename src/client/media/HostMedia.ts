@@ -8,7 +8,7 @@ export interface MediaEvents {
 }
 
 /** This peer's own published streams, kept by the session across host changes. */
-export type Published = ReadonlyMap<string, { stream: MediaStream; name: string }>
+export type Published = ReadonlyMap<string, { stream: MediaStream; name: string; maxBitrate?: number }>
 
 /** Streams one client may publish at once; more are refused. */
 export const MAX_STREAMS_PER_PEER = 8
@@ -30,8 +30,8 @@ export class HostMedia {
     private readonly events: MediaEvents,
     private readonly refused: (link: PeerLink, message: string) => void,
   ) {
-    for (const [streamId, { stream, name }] of published) {
-      this.directory.set(streamId, { streamId, peerId, name })
+    for (const [streamId, { stream, name, maxBitrate }] of published) {
+      this.directory.set(streamId, withCap({ streamId, peerId, name }, maxBitrate))
       this.streams.set(streamId, stream)
     }
   }
@@ -40,15 +40,15 @@ export class HostMedia {
   linkOpened(link: PeerLink): void {
     for (const entry of this.directory.values()) {
       const stream = this.streams.get(entry.streamId)
-      if (stream && entry.peerId !== link.remotePeerId) link.media.addStream(stream)
+      if (stream && entry.peerId !== link.remotePeerId) link.media.addStream(stream, entry.maxBitrate)
     }
     link.send(this.listing())
   }
 
-  publish(stream: MediaStream, name: string): void {
-    this.directory.set(stream.id, { streamId: stream.id, peerId: this.peerId, name })
+  publish(stream: MediaStream, name: string, maxBitrate?: number): void {
+    this.directory.set(stream.id, withCap({ streamId: stream.id, peerId: this.peerId, name }, maxBitrate))
     this.streams.set(stream.id, stream)
-    for (const link of this.open()) link.media.addStream(stream)
+    for (const link of this.open()) link.media.addStream(stream, maxBitrate)
     this.broadcast()
   }
 
@@ -57,12 +57,14 @@ export class HostMedia {
   }
 
   /** A client announced a stream of its own. */
-  published(link: PeerLink, streamId: string, name: string): void {
+  published(link: PeerLink, streamId: string, name: string, maxBitrate?: number): void {
     const existing = this.directory.get(streamId)
     if (existing && existing.peerId !== link.remotePeerId) return this.refused(link, `stream ${streamId} is already published by ${existing.peerId}`)
     const own = [...this.directory.values()].filter((entry) => entry.peerId === link.remotePeerId).length
     if (!existing && own >= MAX_STREAMS_PER_PEER) return this.refused(link, `more than ${MAX_STREAMS_PER_PEER} streams published; refused`)
-    this.directory.set(streamId, { streamId, peerId: link.remotePeerId, name })
+    this.directory.set(streamId, withCap({ streamId, peerId: link.remotePeerId, name }, maxBitrate))
+    // The publisher's cap holds on every hop: the host's forwarded copies keep it.
+    if (maxBitrate !== undefined) for (const other of this.open()) if (other.media.hasStream(streamId)) other.media.capStream(streamId, maxBitrate)
     this.broadcast()
     this.show(streamId)
   }
@@ -76,7 +78,11 @@ export class HostMedia {
     const entry = this.directory.get(stream.id)
     if (entry && entry.peerId !== from.remotePeerId) return this.refused(from, `sent tracks for ${entry.peerId}'s stream; ignored`)
     if (!this.streams.has(stream.id)) this.streams.set(stream.id, stream)
-    for (const link of this.open()) if (link !== from) link.media.addTrack(track, stream)
+    for (const link of this.open()) {
+      if (link === from) continue
+      link.media.addTrack(track, stream)
+      if (entry?.maxBitrate !== undefined) link.media.capStream(stream.id, entry.maxBitrate)
+    }
     this.show(stream.id)
   }
 
@@ -125,4 +131,9 @@ export class HostMedia {
   private *open(): Iterable<PeerLink> {
     for (const link of this.links()) if (link.state === "open") yield link
   }
+}
+
+function withCap(entry: MediaEntry, maxBitrate: number | undefined): MediaEntry {
+  if (maxBitrate !== undefined) entry.maxBitrate = maxBitrate
+  return entry
 }

@@ -11,6 +11,8 @@ export class LinkMedia {
   private ignoreOffer = false
   private enabled = false
   private readonly senders = new Map<string, Map<MediaStreamTrack, RTCRtpSender>>()
+  /** Bitrate caps (bits per second) per stream, applied to its video senders once negotiated. */
+  private readonly caps = new Map<string, number>()
 
   constructor(
     private readonly pc: RTCPeerConnection,
@@ -21,6 +23,9 @@ export class LinkMedia {
   ) {
     if (typeof pc.addTrack !== "function") return
     pc.onnegotiationneeded = () => void this.negotiate()
+    pc.onsignalingstatechange = () => {
+      if (pc.signalingState === "stable") this.applyCaps()
+    }
     pc.ontrack = (event) => {
       const [stream] = event.streams
       if (stream) this.trackArrived(event.track, stream)
@@ -47,8 +52,15 @@ export class LinkMedia {
     senders.set(track, this.pc.addTrack(track, stream))
   }
 
-  addStream(stream: MediaStream): void {
+  addStream(stream: MediaStream, maxBitrate?: number): void {
+    if (maxBitrate !== undefined) this.caps.set(stream.id, maxBitrate)
     for (const track of stream.getTracks()) this.addTrack(track, stream)
+  }
+
+  /** Caps the bitrate of stream `streamId`'s video on this link (bits per second). */
+  capStream(streamId: string, maxBitrate: number): void {
+    this.caps.set(streamId, maxBitrate)
+    this.applyCaps()
   }
 
   /** Stops sending every track of stream `streamId`. */
@@ -56,6 +68,7 @@ export class LinkMedia {
     const senders = this.senders.get(streamId)
     if (!senders) return
     this.senders.delete(streamId)
+    this.caps.delete(streamId)
     for (const sender of senders.values()) {
       try {
         this.pc.removeTrack(sender)
@@ -91,6 +104,21 @@ export class LinkMedia {
       await this.pc.addIceCandidate(candidate)
     } catch (error) {
       if (!this.ignoreOffer) this.failed(error)
+    }
+  }
+
+  private applyCaps(): void {
+    for (const [streamId, maxBitrate] of this.caps) {
+      for (const [track, sender] of this.senders.get(streamId) ?? []) {
+        if (track.kind !== "video") continue
+        const parameters = sender.getParameters()
+        const [encoding] = parameters.encodings ?? []
+        if (!encoding || encoding.maxBitrate === maxBitrate) continue
+        encoding.maxBitrate = maxBitrate
+        sender.setParameters(parameters).catch(() => {
+          // renegotiating at this moment: applied again when it is stable
+        })
+      }
     }
   }
 
