@@ -15,12 +15,28 @@ const unpublish = (page: Page, name: string) =>
   }, name)
 const watching = (page: Page, key: string) => page.evaluate((key) => (window as unknown as { watching(key: string): { frames: number; width: number; height: number; audio: number } | null }).watching(key), key)
 
-/** Video from `key` is decoding on `page`: a size, and frames still coming. */
+/** Audio samples received so far on every link of a page (getStats, inbound-rtp). */
+const audioSamples = (page: Page) =>
+  page.evaluate(async () => {
+    const role = (window as unknown as { p2p: { role: { link?: { pc: RTCPeerConnection }; links?: Map<string, { pc: RTCPeerConnection }> } } }).p2p.role
+    const links = role.link ? [role.link] : [...(role.links?.values() ?? [])]
+    let samples = 0
+    for (const link of links) {
+      ;(await link.pc.getStats()).forEach((report: { type: string; kind?: string; totalSamplesReceived?: number }) => {
+        if (report.type === "inbound-rtp" && report.kind === "audio") samples += report.totalSamplesReceived ?? 0
+      })
+    }
+    return samples
+  })
+
+/** Video from `key` is decoding on `page` (a size, frames still coming) and audio is arriving. */
 async function decoding(page: Page, key: string): Promise<void> {
   await expect.poll(async () => (await watching(page, key))?.width ?? 0, { timeout: 20_000 }).toBeGreaterThan(0)
   const before = (await watching(page, key))!
   expect(before.audio).toBe(1)
   await expect.poll(async () => (await watching(page, key))?.frames ?? 0, { timeout: 10_000 }).toBeGreaterThan(before.frames)
+  const samples = await audioSamples(page)
+  await expect.poll(() => audioSamples(page), { timeout: 10_000 }).toBeGreaterThan(samples)
 }
 
 describe("media through the host, in Chromium with fake devices", () => {
