@@ -2,24 +2,14 @@
 // same star), relay throughput and latency through the host (vs a raw RTCDataChannel between two
 // pages), and healing after the host leaves or crashes.
 // Run: npm run bench:browser   (options: --quick, --json FILE)
-import { spawnSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
-import { createServer } from "node:http"
-import { createRequire } from "node:module"
+import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { chromium } from "playwright-core"
-import { PeerServer } from "peer"
-import { SignalingServer, createClientAssetHandler, silentLogger } from "../dist/server/index.js"
+import { enterLoopbackNamespace, launchBenchBrowser, startBenchServers } from "./lib/browserBench.mjs"
 import { p2pPage, peerjsPage } from "./pages/benchPages.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
-import { freePort } from "./servers/start.mjs"
 
-// WebRTC must stay on loopback: run inside a network namespace of our own when we can.
-if (!process.env.P2P_TEST_IN_NETNS && process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"]).status === 0) {
-  const result = spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"', "_", process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
-  process.exit(result.status ?? 1)
-}
+enterLoopbackNamespace()
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, smoke: { type: "boolean", default: false }, json: { type: "string" } } })
 const smoke = values.smoke
@@ -28,41 +18,17 @@ const SECRET = "bench-secret-0123456789"
 // The default heartbeat for connecting and relaying; a quick one for healing, which it bounds.
 const CONFIG = {}
 const HEALING_CONFIG = { heartbeat: { interval_mls: 250, idle_timeout_mls: 1000 } }
-const require = createRequire(import.meta.url)
-const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
-
 // Our server, its modules, and the pages, on one port; peerjs-server on another.
-const peerjsPort = await freePort()
-await new Promise((resolve) => PeerServer({ port: peerjsPort, host: "127.0.0.1", path: "/", concurrent_limit: 100_000 }, resolve))
-const signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 })
-const assets = createClientAssetHandler()
-const http = createServer((request, response) => {
-  if (assets(request, response) || signaling.handleHttp(request, response)) return
-  const url = new URL(request.url, "http://bench.invalid")
-  const q = (name) => url.searchParams.get(name) ?? undefined
-  const html = (body) => response.writeHead(200, { "content-type": "text/html" }).end(body)
-  if (url.pathname === "/p2p") return html(p2pPage({ secret: SECRET, room: q("room"), peer: q("peer"), config: q("heal") ? HEALING_CONFIG : CONFIG }))
-  if (url.pathname === "/peerjs") return html(peerjsPage({ port: peerjsPort, id: q("id"), hostId: q("host") }))
-  if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
-  if (url.pathname === "/blank") return html("<!doctype html><title>raw</title>")
-  response.writeHead(404).end()
+const servers = await startBenchServers({
+  secret: SECRET,
+  route: (path, q, peerjsPort) => {
+    if (path === "/p2p") return p2pPage({ secret: SECRET, room: q("room"), peer: q("peer"), config: q("heal") ? HEALING_CONFIG : CONFIG })
+    if (path === "/peerjs") return peerjsPage({ port: peerjsPort, id: q("id"), hostId: q("host") })
+    if (path === "/blank") return "<!doctype html><title>raw</title>"
+    return undefined
+  },
 })
-signaling.attach(http)
-const port = await freePort()
-await new Promise((resolve) => http.listen(port, "127.0.0.1", resolve))
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-features=WebRtcHideLocalIpsWithMdns"],
-})
-const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` })
-await context.grantPermissions(["camera", "microphone"])
-
-async function open(path) {
-  const page = await context.newPage()
-  await page.goto(path)
-  return page
-}
+const { browser, context, open } = await launchBenchBrowser(servers.baseURL)
 const connected = (page) => page.waitForFunction(() => window.__bench?.connectedAt, null, { timeout: 60_000 })
 const bench = (page) => page.evaluate(() => ({ ...window.__bench, origin: performance.timeOrigin, host: document.querySelector("p2p-frame")?.hostPeerId, state: document.querySelector("p2p-frame")?.state }))
 let round = 0
@@ -233,8 +199,7 @@ for (const how of ["close", "crash"]) {
 }
 
 await browser.close()
-await signaling.close()
-http.close()
+await servers.close()
 
 console.log("\n## results")
 console.log("\nTime to connected, 1 host + N clients (ms, lower is better): per client from navigation start, and all clients from the first page open")

@@ -3,23 +3,14 @@
 // `binary` mode, measured in the same run; the peak JS heap of sender, host and receiver during the
 // transfer; and chat latency while a transfer runs.
 // Run: npm run bench:files   (options: --quick, --smoke, --json FILE)
-import { spawnSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
-import { createServer } from "node:http"
-import { createRequire } from "node:module"
+import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { chromium } from "playwright-core"
-import { PeerServer } from "peer"
-import { SignalingServer, createClientAssetHandler, importmapTag, signJoinToken, silentLogger } from "../dist/server/index.js"
+import { importmapTag, signJoinToken } from "../dist/server/index.js"
+import { enterLoopbackNamespace, launchBenchBrowser, startBenchServers } from "./lib/browserBench.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
-import { freePort } from "./servers/start.mjs"
 
-// WebRTC must stay on loopback: run inside a network namespace of our own when we can.
-if (!process.env.P2P_TEST_IN_NETNS && process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"]).status === 0) {
-  const result = spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"', "_", process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
-  process.exit(result.status ?? 1)
-}
+enterLoopbackNamespace()
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, smoke: { type: "boolean", default: false }, json: { type: "string" } } })
 const smoke = values.smoke
@@ -28,8 +19,6 @@ const MB = 1024 * 1024
 const SIZE = smoke ? 4 * MB : quick ? 20 * MB : 100 * MB
 const FAN_OUT = smoke ? 2 : 4
 const SECRET = "bench-files-secret-0123456789"
-const require = createRequire(import.meta.url)
-const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
 
 // A blob of `size` bytes made of one 1 MiB piece: the page's JS heap holds the piece, not the file.
 const MAKE_BLOB = `window.makeBlob = (size) => {
@@ -79,37 +68,16 @@ function peerjsPage(port, id, hostId) {
 </script></head><body></body></html>`
 }
 
-const peerjsPort = await freePort()
-await new Promise((resolve) => PeerServer({ port: peerjsPort, host: "127.0.0.1", path: "/", concurrent_limit: 100_000 }, resolve))
-const signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 })
-const assets = createClientAssetHandler()
-const http = createServer((request, response) => {
-  if (assets(request, response) || signaling.handleHttp(request, response)) return
-  const url = new URL(request.url, "http://bench.invalid")
-  const q = (name) => url.searchParams.get(name) ?? undefined
-  const html = (body) => response.writeHead(200, { "content-type": "text/html" }).end(body)
-  if (url.pathname === "/p2p") return html(p2pPage(q("room"), q("peer")))
-  if (url.pathname === "/peerjs") return html(peerjsPage(peerjsPort, q("id"), q("host")))
-  if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
-  if (url.pathname === "/blank") return html(`<!doctype html><title>raw</title><script>${MAKE_BLOB}</script>`)
-  response.writeHead(404).end()
+const servers = await startBenchServers({
+  secret: SECRET,
+  route: (path, q, peerjsPort) => {
+    if (path === "/p2p") return p2pPage(q("room"), q("peer"))
+    if (path === "/peerjs") return peerjsPage(peerjsPort, q("id"), q("host"))
+    if (path === "/blank") return `<!doctype html><title>raw</title><script>${MAKE_BLOB}</script>`
+    return undefined
+  },
 })
-signaling.attach(http)
-const port = await freePort()
-await new Promise((resolve) => http.listen(port, "127.0.0.1", resolve))
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-features=WebRtcHideLocalIpsWithMdns"],
-})
-const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` })
-await context.grantPermissions(["camera", "microphone"])
-
-async function open(path) {
-  const page = await context.newPage()
-  await page.goto(path)
-  return page
-}
+const { browser, context, open } = await launchBenchBrowser(servers.baseURL)
 
 /** Samples each page's used JS heap every 100 ms until stopped; returns the peaks in bytes. */
 async function heapPeaks(pages) {
@@ -273,8 +241,7 @@ const peerjs = await (async () => {
 console.log(`  PeerJS binary: ${fmt(peerjs.perReceiver / MB, 1)} MiB/s`)
 
 await browser.close()
-await signaling.close()
-http.close()
+await servers.close()
 
 const mib = (bytes) => fmt(bytes / MB, 1)
 console.log("\n## results")

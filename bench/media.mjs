@@ -4,22 +4,15 @@
 // reference, in the same run: the same pages joined by PeerJS media calls (a mesh: the publisher
 // calls every other page itself).
 // Run: npm run bench:media   (options: --quick, --smoke, --json FILE)
-import { spawnSync } from "node:child_process"
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { createServer } from "node:http"
-import { createRequire } from "node:module"
 import { parseArgs } from "node:util"
 import { chromium } from "playwright-core"
-import { PeerServer } from "peer"
-import { SignalingServer, createClientAssetHandler, importmapTag, signJoinToken, silentLogger } from "../dist/server/index.js"
+import { importmapTag, signJoinToken } from "../dist/server/index.js"
+import { CHROMIUM_ARGS, CHROMIUM_PATH, enterLoopbackNamespace, newBenchContext, startBenchServers } from "./lib/browserBench.mjs"
 import { fmt, median, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
-import { freePort } from "./servers/start.mjs"
 
-if (!process.env.P2P_TEST_IN_NETNS && process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"]).status === 0) {
-  const result = spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"', "_", process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
-  process.exit(result.status ?? 1)
-}
+enterLoopbackNamespace()
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, smoke: { type: "boolean", default: false }, json: { type: "string" } } })
 const smoke = values.smoke
@@ -27,8 +20,6 @@ const quick = values.quick || smoke
 const SIZES = smoke ? [2] : quick ? [2, 4] : [2, 4, 8]
 const STEADY_MS = smoke ? 2000 : 5000
 const SECRET = "bench-media-secret-0123456789"
-const require = createRequire(import.meta.url)
-const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
 const CAPTURE = { video: { width: 640, height: 480, frameRate: 30 }, audio: true }
 
 // Shared by both kinds of page: a received stream is shown in a <video>; its first frame's time is kept.
@@ -82,34 +73,20 @@ function peerjsPage(port, id) {
 </script></head><body></body></html>`
 }
 
-const peerjsPort = await freePort()
-await new Promise((resolve) => PeerServer({ port: peerjsPort, host: "127.0.0.1", path: "/", concurrent_limit: 100_000 }, resolve))
-const signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 })
-const assets = createClientAssetHandler()
-const http = createServer((request, response) => {
-  if (assets(request, response) || signaling.handleHttp(request, response)) return
-  const url = new URL(request.url, "http://bench.invalid")
-  const q = (name) => url.searchParams.get(name) ?? undefined
-  const html = (body) => response.writeHead(200, { "content-type": "text/html" }).end(body)
-  if (url.pathname === "/p2p") return html(p2pPage(q("room"), q("peer")))
-  if (url.pathname === "/peerjs") return html(peerjsPage(peerjsPort, q("id")))
-  if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
-  response.writeHead(404).end()
+const servers = await startBenchServers({
+  secret: SECRET,
+  route: (path, q, peerjsPort) => {
+    if (path === "/p2p") return p2pPage(q("room"), q("peer"))
+    if (path === "/peerjs") return peerjsPage(peerjsPort, q("id"))
+    return undefined
+  },
 })
-signaling.attach(http)
-const port = await freePort()
-await new Promise((resolve) => http.listen(port, "127.0.0.1", resolve))
-
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-features=WebRtcHideLocalIpsWithMdns"]
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
 // The host (or the PeerJS publisher) runs in a Chromium of its own, so its CPU can be read from its processes.
-const hostServer = await chromium.launchServer({ executablePath, args: ARGS })
+const hostServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 const hostBrowser = await chromium.connect(hostServer.wsEndpoint())
-const othersBrowser = await chromium.launch({ executablePath, args: ARGS })
-const baseURL = `http://127.0.0.1:${port}`
-const hostContext = await hostBrowser.newContext({ baseURL })
-const othersContext = await othersBrowser.newContext({ baseURL })
-for (const context of [hostContext, othersContext]) await context.grantPermissions(["camera", "microphone"])
+const othersBrowser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+const hostContext = await newBenchContext(hostBrowser, servers.baseURL)
+const othersContext = await newBenchContext(othersBrowser, servers.baseURL)
 
 /** CPU seconds used so far by a process and all its descendants. */
 function cpuSeconds(rootPid) {
@@ -207,8 +184,7 @@ for (const clients of SIZES) {
 await othersBrowser.close()
 await hostBrowser.close()
 await hostServer.close()
-await signaling.close()
-http.close()
+await servers.close()
 
 console.log("\n## results")
 console.log(`\nMedia, 1 host + N clients, a ${CAPTURE.video.width}×${CAPTURE.video.height} ${CAPTURE.video.frameRate} fps fake camera with audio: time from publish to the first decoded frame at every other page (ms), frames decoded per second at each, and the CPU of the browser holding the host (p2p) or the publisher (PeerJS, which calls every page itself), in cores over ${STEADY_MS / 1000} s`)

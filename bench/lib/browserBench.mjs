@@ -1,0 +1,72 @@
+// What the browser benchmarks share: a loopback-only network namespace, one HTTP port serving our
+// signaling server, the browser bundle and the bench's pages (peerjs-server on another), and
+// Chromium launched the way the tests launch it.
+import { spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { createServer } from "node:http"
+import { createRequire } from "node:module"
+import { chromium } from "playwright-core"
+import { PeerServer } from "peer"
+import { SignalingServer, createClientAssetHandler, silentLogger } from "../../dist/server/index.js"
+import { freePort } from "../servers/start.mjs"
+
+/** WebRTC must stay on loopback: when root, re-runs this script inside a network namespace of its own (and exits with it). */
+export function enterLoopbackNamespace() {
+  if (process.env.P2P_TEST_IN_NETNS || process.getuid?.() !== 0 || spawnSync("unshare", ["-n", "true"]).status !== 0) return
+  const result = spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"', "_", process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
+  process.exit(result.status ?? 1)
+}
+
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--allow-loopback-in-peer-connection", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-features=WebRtcHideLocalIpsWithMdns"]
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+
+const require = createRequire(import.meta.url)
+const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
+
+/**
+ * Starts peerjs-server and, on one port, our signaling server, the browser bundle, `/peerjs.min.js`
+ * and the pages `route(pathname, query, peerjsPort)` returns HTML for (undefined: 404).
+ */
+export async function startBenchServers({ secret, route }) {
+  const peerjsPort = await freePort()
+  await new Promise((resolve) => PeerServer({ port: peerjsPort, host: "127.0.0.1", path: "/", concurrent_limit: 100_000 }, resolve))
+  const signaling = new SignalingServer({ secret, logger: silentLogger, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 })
+  const assets = createClientAssetHandler()
+  const http = createServer((request, response) => {
+    if (assets(request, response) || signaling.handleHttp(request, response)) return
+    const url = new URL(request.url, "http://bench.invalid")
+    if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
+    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, peerjsPort)
+    if (html === undefined) return response.writeHead(404).end()
+    response.writeHead(200, { "content-type": "text/html" }).end(html)
+  })
+  signaling.attach(http)
+  const port = await freePort()
+  await new Promise((resolve) => http.listen(port, "127.0.0.1", resolve))
+  return {
+    port,
+    baseURL: `http://127.0.0.1:${port}`,
+    async close() {
+      await signaling.close()
+      http.close()
+    },
+  }
+}
+
+/** A Chromium and a context on `baseURL` whose pages may use the camera and microphone. */
+export async function launchBenchBrowser(baseURL) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+  const context = await newBenchContext(browser, baseURL)
+  const open = async (path) => {
+    const page = await context.newPage()
+    await page.goto(path)
+    return page
+  }
+  return { browser, context, open }
+}
+
+export async function newBenchContext(browser, baseURL) {
+  const context = await browser.newContext({ baseURL })
+  await context.grantPermissions(["camera", "microphone"])
+  return context
+}
