@@ -4,7 +4,7 @@
 // Run: npm run bench:browser   (options: --quick, --json FILE)
 import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { enterLoopbackNamespace, launchBenchBrowser, startBenchServers } from "./lib/browserBench.mjs"
+import { enterLoopbackNamespace, launchBenchBrowser, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
 import { p2pPage, peerjsPage } from "./pages/benchPages.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
@@ -115,35 +115,7 @@ const relay = await (async () => {
 
 const raw = await (async () => {
   const [a, b] = [await open("/blank"), await open("/blank")]
-  const gathered = `(pc) => new Promise((resolve) => { if (pc.iceGatheringState === "complete") return resolve(); pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve()) })`
-  const offer = await a.evaluate(async (waitGathered) => {
-    const pc = new RTCPeerConnection({ iceServers: [] })
-    window.pc = pc
-    window.channel = pc.createDataChannel("raw", { ordered: true })
-    await pc.setLocalDescription(await pc.createOffer())
-    await eval(waitGathered)(pc)
-    return pc.localDescription.toJSON()
-  }, gathered)
-  const answer = await b.evaluate(async ({ offer, waitGathered }) => {
-    const pc = new RTCPeerConnection({ iceServers: [] })
-    window.pc = pc
-    window.stats = { count: 0, lastAt: 0, latencies: [] }
-    pc.ondatachannel = (event) => {
-      event.channel.onmessage = (message) => {
-        window.stats.count += 1
-        window.stats.lastAt = Date.now()
-        if (message.data.startsWith("ts=")) window.stats.latencies.push(Date.now() - Number(message.data.slice(3, message.data.indexOf(" "))))
-      }
-    }
-    await pc.setRemoteDescription(offer)
-    await pc.setLocalDescription(await pc.createAnswer())
-    await eval(waitGathered)(pc)
-    return pc.localDescription.toJSON()
-  }, { offer, waitGathered: gathered })
-  await a.evaluate(async (answer) => {
-    await window.pc.setRemoteDescription(answer)
-    if (window.channel.readyState !== "open") await new Promise((resolve) => (window.channel.onopen = resolve))
-  }, answer)
+  await rawChannelPair(a, b)
   const started = await a.evaluate(async ({ count, size }) => {
     const channel = window.channel
     channel.bufferedAmountLowThreshold = 256 << 10

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { importmapTag, signJoinToken } from "../dist/server/index.js"
-import { enterLoopbackNamespace, launchBenchBrowser, startBenchServers } from "./lib/browserBench.mjs"
+import { enterLoopbackNamespace, launchBenchBrowser, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
 
@@ -174,35 +174,7 @@ console.log(`  client → host → ${FAN_OUT}: ${fmt(fan.perReceiver / MB, 1)} M
 // 3. A raw RTCDataChannel between two pages: 64 KiB messages, the same buffer thresholds.
 const raw = await (async () => {
   const [a, b] = [await open("/blank"), await open("/blank")]
-  const gathered = `(pc) => new Promise((resolve) => { if (pc.iceGatheringState === "complete") return resolve(); pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve()) })`
-  const offer = await a.evaluate(async (waitGathered) => {
-    const pc = new RTCPeerConnection({ iceServers: [] })
-    window.pc = pc
-    window.channel = pc.createDataChannel("raw", { ordered: true })
-    await pc.setLocalDescription(await pc.createOffer())
-    await eval(waitGathered)(pc)
-    return pc.localDescription.toJSON()
-  }, gathered)
-  const answer = await b.evaluate(async ({ offer, waitGathered }) => {
-    const pc = new RTCPeerConnection({ iceServers: [] })
-    window.pc = pc
-    window.stats = { bytes: 0, lastAt: 0 }
-    pc.ondatachannel = (event) => {
-      event.channel.binaryType = "arraybuffer"
-      event.channel.onmessage = (message) => {
-        window.stats.bytes += message.data.byteLength
-        window.stats.lastAt = Date.now()
-      }
-    }
-    await pc.setRemoteDescription(offer)
-    await pc.setLocalDescription(await pc.createAnswer())
-    await eval(waitGathered)(pc)
-    return pc.localDescription.toJSON()
-  }, { offer, waitGathered: gathered })
-  await a.evaluate(async (answer) => {
-    await window.pc.setRemoteDescription(answer)
-    if (window.channel.readyState !== "open") await new Promise((resolve) => (window.channel.onopen = resolve))
-  }, answer)
+  await rawChannelPair(a, b)
   const started = await a.evaluate(async (size) => {
     const channel = window.channel
     channel.bufferedAmountLowThreshold = 256 << 10

@@ -70,3 +70,43 @@ export async function newBenchContext(browser, baseURL) {
   await context.grantPermissions(["camera", "microphone"])
   return context
 }
+
+/**
+ * Joins two pages by one raw RTCDataChannel, no library: `window.channel` on `a` (open when this
+ * resolves) sends; on `b`, `window.stats = { count, bytes, lastAt, latencies }` counts what arrives
+ * (a text message starting `ts=<ms> ` also gives its latency).
+ */
+export async function rawChannelPair(a, b) {
+  const gathered = `(pc) => new Promise((resolve) => { if (pc.iceGatheringState === "complete") return resolve(); pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve()) })`
+  const offer = await a.evaluate(async (waitGathered) => {
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    window.pc = pc
+    window.channel = pc.createDataChannel("raw", { ordered: true })
+    await pc.setLocalDescription(await pc.createOffer())
+    await eval(waitGathered)(pc)
+    return pc.localDescription.toJSON()
+  }, gathered)
+  const answer = await b.evaluate(async ({ offer, waitGathered }) => {
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    window.pc = pc
+    window.stats = { count: 0, bytes: 0, lastAt: 0, latencies: [] }
+    pc.ondatachannel = (event) => {
+      event.channel.binaryType = "arraybuffer"
+      event.channel.onmessage = ({ data }) => {
+        const stats = window.stats
+        stats.count += 1
+        stats.bytes += typeof data === "string" ? data.length : data.byteLength
+        stats.lastAt = Date.now()
+        if (typeof data === "string" && data.startsWith("ts=")) stats.latencies.push(Date.now() - Number(data.slice(3, data.indexOf(" "))))
+      }
+    }
+    await pc.setRemoteDescription(offer)
+    await pc.setLocalDescription(await pc.createAnswer())
+    await eval(waitGathered)(pc)
+    return pc.localDescription.toJSON()
+  }, { offer, waitGathered: gathered })
+  await a.evaluate(async (answer) => {
+    await window.pc.setRemoteDescription(answer)
+    if (window.channel.readyState !== "open") await new Promise((resolve) => (window.channel.onopen = resolve))
+  }, answer)
+}
