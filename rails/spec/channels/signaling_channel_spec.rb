@@ -13,6 +13,14 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
     subscribe(session_id: session_id, peer_id: peer_id, token: token)
   end
 
+  # Peers subscribed and joined, in order (the first is the host), with what was broadcast delivered.
+  def joined(*ids)
+    subscriptions = ids.map { |id| peer(id) }
+    subscriptions.each { |subscription| say(subscription, "SessionJoin") }
+    deliver(*subscriptions)
+    subscriptions
+  end
+
   def say(subscription, state, fields = {})
     subscription.perform_action({ "action" => "receive", "type" => "Connection", "state" => state }.merge(fields))
   end
@@ -89,11 +97,7 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
 
   describe "joining" do
     it "makes the first joiner host and tells a later joiner and the host who is who" do
-      ann = peer("ann")
-      ben = peer("ben")
-      say(ann, "SessionJoin")
-      say(ben, "SessionJoin")
-      deliver(ann, ben)
+      ann, ben = joined("ann", "ben")
       ready = { "type" => "Connection", "state" => "SessionReady" }
       expect(heard(ann)).to eq([ready.merge("host_peer_id" => "ann", "peer_id" => "ann"), ready.merge("host_peer_id" => "ann", "peer_id" => "ben")])
       expect(heard(ben)).to eq([ready.merge("host_peer_id" => "ann", "peer_id" => "ben")])
@@ -109,11 +113,7 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
     end
 
     it "resets the session when the host's subscription ends" do
-      ann = peer("ann")
-      ben = peer("ben")
-      say(ann, "SessionJoin")
-      say(ben, "SessionJoin")
-      deliver(ann, ben)
+      ann, ben = joined("ann", "ben")
       ann.unsubscribe_from_channel
       deliver(ben)
       expect(heard(ben).last).to eq("type" => "Connection", "state" => "SessionReset", "host_peer_id" => "ann", "reason" => "host_left")
@@ -126,15 +126,12 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
   end
 
   describe "relaying SDP and ICE" do
-    let!(:ann) { peer("ann") }
-    let!(:ben) { peer("ben") }
-    let!(:cat) { peer("cat") }
+    let!(:peers) { joined("ann", "ben", "cat") }
+    let(:ann) { peers[0] }
+    let(:ben) { peers[1] }
+    let(:cat) { peers[2] }
 
-    before do
-      [ann, ben, cat].each { |subscription| say(subscription, "SessionJoin") }
-      deliver(ann, ben, cat)
-      [ann, ben, cat].each { |subscription| subscription.connection.transmissions.clear }
-    end
+    before { peers.each { |subscription| subscription.connection.transmissions.clear } }
 
     it "sends an offer only to the addressed peer, stamped with the real sender and stripped of extra fields" do
       sdp = { "type" => "offer", "sdp" => "v=0\r\n", "extra" => "x" * 10 }
@@ -193,11 +190,8 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
   describe "a lost host" do
     it "probes the host a client reports lost and drops its connection when no ProbeAck comes" do
       with_config(probe_timeout: 0.2) do
-        ann = peer("ann")
-        ben = peer("ben")
+        ann, ben = joined("ann", "ben")
         closed = closes_of(ann)
-        [ann, ben].each { |subscription| say(subscription, "SessionJoin") }
-        deliver(ann, ben)
         say(ben, "SessionJoin", "lost_host_peer_id" => "ann")
         deliver(ann, ben)
         expect(heard(ann)).to include("type" => "Connection", "state" => "Probe")
@@ -208,10 +202,8 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
 
     it "keeps a host that answers the probe" do
       with_config(probe_timeout: 0.2) do
-        ann = peer("ann")
-        ben = peer("ben")
+        ann, ben = joined("ann", "ben")
         closed = closes_of(ann)
-        [ann, ben].each { |subscription| say(subscription, "SessionJoin") }
         say(ben, "SessionJoin", "lost_host_peer_id" => "ann")
         deliver(ann, ben)
         say(ann, "ProbeAck")
