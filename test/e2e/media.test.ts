@@ -15,18 +15,20 @@ const unpublish = (page: Page, name: string) =>
   }, name)
 const watching = (page: Page, key: string) => page.evaluate((key) => (window as unknown as { watching(key: string): { frames: number; width: number; height: number; audio: number } | null }).watching(key), key)
 
-/** Audio samples received so far on every link of a page (getStats, inbound-rtp). */
-const audioSamples = (page: Page) =>
+/** Audio samples received and video frames decoded so far on every link of a page (getStats, inbound-rtp). */
+const inbound = (page: Page) =>
   page.evaluate(async () => {
     const role = (window as unknown as { p2p: { role: { link?: { pc: RTCPeerConnection }; links?: Map<string, { pc: RTCPeerConnection }> } } }).p2p.role
     const links = role.link ? [role.link] : [...(role.links?.values() ?? [])]
     let samples = 0
+    let frames = 0
     for (const link of links) {
-      ;(await link.pc.getStats()).forEach((report: { type: string; kind?: string; totalSamplesReceived?: number }) => {
+      ;(await link.pc.getStats()).forEach((report: { type: string; kind?: string; totalSamplesReceived?: number; framesDecoded?: number }) => {
         if (report.type === "inbound-rtp" && report.kind === "audio") samples += report.totalSamplesReceived ?? 0
+        if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded ?? 0
       })
     }
-    return samples
+    return { samples, frames }
   })
 
 /** Video from `key` is decoding on `page` (a size, frames still coming) and audio is arriving. */
@@ -35,8 +37,9 @@ async function decoding(page: Page, key: string): Promise<void> {
   const before = (await watching(page, key))!
   expect(before.audio).toBe(1)
   await expect.poll(async () => (await watching(page, key))?.frames ?? 0, { timeout: 10_000 }).toBeGreaterThan(before.frames)
-  const samples = await audioSamples(page)
-  await expect.poll(() => audioSamples(page), { timeout: 10_000 }).toBeGreaterThan(samples)
+  const stats = await inbound(page)
+  await expect.poll(async () => (await inbound(page)).samples, { timeout: 10_000 }).toBeGreaterThan(stats.samples)
+  await expect.poll(async () => (await inbound(page)).frames, { timeout: 10_000 }).toBeGreaterThan(stats.frames)
 }
 
 describe("media through the host, in Chromium with fake devices", () => {
