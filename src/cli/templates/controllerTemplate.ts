@@ -13,7 +13,7 @@ export function controllerTemplate(className: string, identifier: string, typesc
   const types = typescript
   const message = types ? "message: P2pMessage" : "message"
   const importLine = types
-    ? `import { P2pController } from "p2p-streams-channel/stimulus"\nimport type { P2pMessage } from "p2p-streams-channel/client"`
+    ? `import { P2pController } from "p2p-streams-channel/stimulus"\nimport type { IncomingFile, P2pMessage } from "p2p-streams-channel/client"`
     : `import { P2pController } from "p2p-streams-channel/stimulus"`
   const targets = types
     ? `  static override targets = ["messages", "message", "status"]\n  declare readonly messagesTarget: HTMLElement\n  declare readonly messageTarget: HTMLInputElement\n  declare readonly statusTarget: HTMLElement\n`
@@ -74,6 +74,18 @@ ${targets}
     this.p2pSendMessage(this.messageTarget.value)
     this.messageTarget.value = ""
   }
+
+  // Files: this.p2pSendFile(file) sends one (an <input type="file">'s, a drop's); this follows one arriving
+  ${override}p2pFileReceived(${types ? "file: IncomingFile, blob: Blob" : "file, blob"}) {
+    // file.senderId sent file.name (file.size bytes): URL.createObjectURL(blob) makes a download link
+  }
+
+  // Cameras and screens: await this.p2pPublish(stream, { name: "camera" }) shares one with everyone
+  ${override}p2pStreamAdded(${types ? "peerId: string, stream: MediaStream, name: string" : "peerId, stream, name"}) {
+    // e.g. a <video autoplay playsinline> with video.srcObject = stream
+  }
+
+  ${override}p2pStreamRemoved(${types ? "peerId: string, name: string" : "peerId, name"}) {}
 
   // this.iamHost: whether your peer is the host
   // this.peerId: your peer id
