@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { enterLoopbackNamespace, launchBenchBrowser, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
 import { p2pPage, peerjsPage } from "./pages/benchPages.mjs"
+import { PHASE_ORDER, PHASE_RECORDER } from "./pages/phases.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
 
@@ -29,6 +30,7 @@ const servers = await startBenchServers({
   },
 })
 const { browser, context, open } = await launchBenchBrowser(servers.baseURL)
+await context.addInitScript(PHASE_RECORDER)
 const connected = (page) => page.waitForFunction(() => window.__bench?.connectedAt, null, { timeout: 60_000 })
 const bench = (page) => page.evaluate(() => ({ ...window.__bench, origin: performance.timeOrigin, host: document.querySelector("p2p-frame")?.hostPeerId, state: document.querySelector("p2p-frame")?.state }))
 let round = 0
@@ -43,9 +45,11 @@ async function star(kind, n, extra = "") {
   const clients = await Promise.all(Array.from({ length: n }, (_, i) => open(kind === "p2p" ? `/p2p?room=${room}&peer=c${i}${extra}` : `/peerjs?id=${room}-c${i}&host=${room}-host`)))
   await Promise.all(clients.map(connected))
   const views = await Promise.all(clients.map(bench))
+  const phases = await Promise.all(clients.map((page) => page.evaluate(() => window.__phases)))
   return {
     host,
     clients,
+    phases,
     perClient: views.map((view) => view.connectedAt - view.origin),
     all: Math.max(...views.map((view) => view.connectedAt)) - started,
   }
@@ -68,7 +72,8 @@ for (const n of sizes) {
       await closeAll([result.host, ...result.clients])
     }
     const perClient = runs.flatMap((run) => run.perClient)
-    connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs.map((run) => run.all)) }
+    const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs.flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
+    connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs.map((run) => run.all)), phases }
     console.log(`  ${kind} 1 + ${n}: median ${fmt(connectTimes[n][kind].median)} ms`)
   }
 }
@@ -179,6 +184,9 @@ console.log(table(["clients", "p2p median", "p2p max", "p2p all", "PeerJS median
   const { p2p, peerjs } = connectTimes[n]
   return [String(n), fmt(p2p.median), fmt(p2p.max), fmt(p2p.all), fmt(peerjs.median), fmt(peerjs.max), fmt(peerjs.all), ratio(p2p.all, peerjs.all)]
 })))
+const firstSize = sizes[0]
+console.log(`\nWhere a client's time goes, 1 host + ${firstSize} clients: median ms from navigation start at which each step happened (recorded by wrapping the page's WebSocket and RTCPeerConnection, the same for both). A PeerJS client offers to its host; ours answers the host's offer.`)
+console.log(table(["step", "p2p-streams-channel", "PeerJS"], PHASE_ORDER.filter((phase) => !Number.isNaN(connectTimes[firstSize].p2p.phases[phase]) || !Number.isNaN(connectTimes[firstSize].peerjs.phases[phase])).map((phase) => [phase, fmt(connectTimes[firstSize].p2p.phases[phase]), fmt(connectTimes[firstSize].peerjs.phases[phase])])))
 console.log(`\nRelay through the host, ${relayClients} clients, ${fmt(MESSAGES)} × ${SIZE} B messages (MiB/s, higher is better), against a raw RTCDataChannel between two pages`)
 console.log(table(["path", "per receiver", "aggregate", "÷ raw channel", "delivered"], [
   ["host → every client (fan-out)", fmt(relay.fanOut.perClientBytes / 2 ** 20, 1), fmt(relay.fanOut.aggregateBytes / 2 ** 20, 1), ratio(relay.fanOut.aggregateBytes, raw.bytes), `${fmt(relay.fanOut.delivered * 100, 1)}%`],

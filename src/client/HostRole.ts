@@ -28,6 +28,9 @@ export class HostRole implements PeerLinkDelegate {
   private readonly relay: StreamRelay
   private readonly sweeper: ReturnType<typeof setInterval>
   private readonly media: HostMedia
+  /** Links with their offer made ahead of time, for the next clients to join (see `PeerLink.spare`). */
+  private spares: PeerLink[] = []
+  private spareTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly context: RoleContext) {
     this.states.set(context.peerId, "connected")
@@ -74,16 +77,27 @@ export class HostRole implements PeerLinkDelegate {
   start(): void {
     this.context.setState("connected")
     this.broadcastStates()
+    this.refillSpares()
   }
 
-  /** A client joined (or joined again after a reload): offer it a fresh link. */
+  /** A client joined (or joined again after a reload): offer it a fresh link, one made ahead of time when there is one. */
   clientJoined(clientPeerId: string): void {
     this.links.get(clientPeerId)?.end("replaced")
-    const link = new PeerLink(clientPeerId, this.context.linkOptions, this)
+    const index = this.spares.findIndex((spare) => spare.ready)
+    const link = index >= 0 ? this.spares.splice(index, 1)[0]! : new PeerLink(clientPeerId, this.context.linkOptions, this)
     this.links.set(clientPeerId, link)
     this.states.set(clientPeerId, "connecting")
     this.broadcastStates()
-    void link.offer()
+    if (index >= 0) link.assign(clientPeerId)
+    else void link.offer()
+    // Make the next spares once this negotiation has had the CPU.
+    clearTimeout(this.spareTimer)
+    this.spareTimer = setTimeout(() => this.refillSpares(), SPARE_REFILL_DELAY_MS)
+  }
+
+  private refillSpares(): void {
+    this.spares = this.spares.filter((spare) => !spare.isEnded)
+    while (this.spares.length < SPARES) this.spares.push(PeerLink.spare(this.context.linkOptions, this))
   }
 
   signal(signal: PeerSignalIn): void {
@@ -153,6 +167,9 @@ export class HostRole implements PeerLinkDelegate {
 
   stop(): void {
     clearInterval(this.sweeper)
+    clearTimeout(this.spareTimer)
+    for (const spare of this.spares) spare.end("stopped")
+    this.spares = []
     this.media.stop()
     this.relay.stop()
     this.sender.stop("host_left", "the host left")
@@ -282,6 +299,10 @@ export class HostRole implements PeerLinkDelegate {
     for (const link of this.links.values()) link.sendText(text)
   }
 }
+
+/** Offers kept ready for joining clients, and how long after a join to make new ones. */
+const SPARES = 2
+const SPARE_REFILL_DELAY_MS = 500
 
 function withTo(message: DataMessage, to: string | undefined): DataMessage {
   if (to !== undefined) message.to = to

@@ -43,6 +43,8 @@ const LOW_WATER = 256 << 10
  * did not reliably shorten chat's delay during a fan-out, which CPU contention dominates here.
  */
 export const STREAM_CHUNK_BYTES = MAX_FRAME_BYTES
+/** A spare link unused for this long is replaced by a fresh one. */
+const SPARE_MAX_AGE_MS = 60_000
 /** The outbox holds at most this much; past it, `send` refuses. */
 const OUTBOX_LIMIT = 16 << 20
 /**
@@ -81,7 +83,9 @@ export class PeerLink {
   private pendingCandidates: IceCandidateInit[] = []
   private lastHeardAt = Date.now()
   private readonly timer: ReturnType<typeof setInterval>
-  private readonly startedAt = Date.now()
+  private startedAt = Date.now()
+  /** A spare's signals, held until {@link assign} names its peer. */
+  private held: Array<Parameters<PeerLinkDelegate["linkSignal"]>[1]> | undefined
   private interrupted = false
   private outbox: (string | Uint8Array)[] = []
   private outboxBytes = 0
@@ -90,7 +94,7 @@ export class PeerLink {
 
   /** `polite`: the client's side, which yields when renegotiation offers cross (the host's does not). */
   constructor(
-    readonly remotePeerId: string,
+    public remotePeerId: string,
     private readonly options: PeerLinkOptions,
     private readonly delegate: PeerLinkDelegate,
     polite = false,
@@ -103,7 +107,7 @@ export class PeerLink {
       const init = { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex }
       // Once open, the link carries its own renegotiation; before, signaling does.
       if (this.state === "open") this.send({ type: "NegotiateIce", candidate: init })
-      else this.delegate.linkSignal(this, { state: "IceCandidate", candidate: init })
+      else this.signal({ state: "IceCandidate", candidate: init })
     }
     this.pc.onconnectionstatechange = () => {
       if (this.pc.connectionState === "failed") this.end("failed")
@@ -115,6 +119,31 @@ export class PeerLink {
 
   get isEnded(): boolean {
     return this.state === "ended"
+  }
+
+  /**
+   * As the host, before any client asks: a link whose offer (and ICE gathering) is done ahead of
+   * time, so a joining client gets its offer at once. Its signals wait until {@link assign}.
+   */
+  static spare(options: PeerLinkOptions, delegate: PeerLinkDelegate): PeerLink {
+    const link = new PeerLink("", options, delegate)
+    link.held = []
+    void link.offer()
+    return link
+  }
+
+  /** A spare whose offer is made, waiting for a client. */
+  get ready(): boolean {
+    return this.held !== undefined && this.state === "connecting" && this.pc.localDescription !== null
+  }
+
+  /** Gives a spare to the client `peerId`: its offer and candidates go out now. */
+  assign(peerId: string): void {
+    this.remotePeerId = peerId
+    this.startedAt = Date.now()
+    const held = this.held ?? []
+    this.held = undefined
+    for (const signal of held) this.delegate.linkSignal(this, signal)
   }
 
   /** As the host: opens the data channels and sends the offer. */
@@ -335,6 +364,11 @@ export class PeerLink {
 
   private beat(): void {
     const now = Date.now()
+    // An unused spare waits without a deadline, but is renewed now and then (TURN allocations age).
+    if (this.held) {
+      if (now - this.startedAt > SPARE_MAX_AGE_MS) this.end("stopped")
+      return
+    }
     if (this.state === "connecting") {
       if (now - this.startedAt > this.options.connectTimeoutMs) this.end("failed")
       return
@@ -346,7 +380,12 @@ export class PeerLink {
   private sendDescription(state: "SdpOffer" | "SdpAnswer"): void {
     const description = this.pc.localDescription
     if (!description || this.state === "ended") return
-    this.delegate.linkSignal(this, { state, sdp: { type: description.type, sdp: description.sdp } })
+    this.signal({ state, sdp: { type: description.type, sdp: description.sdp } })
+  }
+
+  private signal(signal: Parameters<PeerLinkDelegate["linkSignal"]>[1]): void {
+    if (this.held) this.held.push(signal)
+    else this.delegate.linkSignal(this, signal)
   }
 
   private async flushCandidates(): Promise<void> {

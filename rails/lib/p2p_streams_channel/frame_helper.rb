@@ -43,7 +43,9 @@ module P2pStreamsChannel
         "@rails/actioncable" => "/p2p/vendor/actioncable.js",
         "@hotwired/stimulus" => "/p2p/vendor/stimulus.js",
       }
-      tag.script({ imports: imports }.to_json.html_safe, type: "importmap")
+      # The bundle and the Stimulus module it imports, fetched at once rather than one after the other.
+      preload = [bundle, imports["@hotwired/stimulus"]].map { |href| tag.link(rel: "modulepreload", href: href) }
+      safe_join([tag.script({ imports: imports }.to_json.html_safe, type: "importmap"), *preload])
     end
   end
 end

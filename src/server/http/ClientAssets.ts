@@ -37,9 +37,15 @@ export function clientImportmap(prefix = CLIENT_ASSETS_PREFIX): { imports: Recor
   }
 }
 
-/** `<script type="importmap">…</script>` for {@link clientImportmap}. */
+/**
+ * `<script type="importmap">…</script>` for {@link clientImportmap}, then `<link rel="modulepreload">`
+ * for the bundle and the Stimulus module it imports, so the browser fetches both at once, early,
+ * instead of one after the other once a module script asks.
+ */
 export function importmapTag(prefix = CLIENT_ASSETS_PREFIX): string {
-  return `<script type="importmap">${JSON.stringify(clientImportmap(prefix)).replace(/</g, "\\u003c")}</script>`
+  const { imports } = clientImportmap(prefix)
+  const preload = [imports.p2p, imports["@hotwired/stimulus"]].map((href) => `<link rel="modulepreload" href="${href}">`).join("")
+  return `<script type="importmap">${JSON.stringify({ imports }).replace(/</g, "\\u003c")}</script>${preload}`
 }
 
 /**
