@@ -107,7 +107,8 @@ const TRANSFER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 /** A `MediaStream` id: printable ASCII, no spaces (browsers make UUIDs, sometimes in braces). */
 const STREAM_ID_PATTERN = /^[\x21-\x7e]{1,100}$/
 const SDP_TYPES = new Set<string>(["offer", "answer", "pranswer", "rollback"])
-const MAX_MEDIA_ENTRIES = 256
+/** The most streams a session lists; the host publishes no more. */
+export const MAX_MEDIA_ENTRIES = 256
 const MAX_NAME_CHARS = 255
 
 /** Parses one data-channel message. Throws {@link ProtocolError} with `bad_message`. */

@@ -1,4 +1,4 @@
-import type { MediaEntry } from "../../protocol/PeerMessage.js"
+import { MAX_MEDIA_ENTRIES, type MediaEntry } from "../../protocol/PeerMessage.js"
 import type { PeerLink } from "../PeerLink.js"
 
 /** What a role tells its session about other peers' streams. */
@@ -62,6 +62,7 @@ export class HostMedia {
     if (existing && existing.peerId !== link.remotePeerId) return this.refused(link, `stream ${streamId} is already published by ${existing.peerId}`)
     const own = [...this.directory.values()].filter((entry) => entry.peerId === link.remotePeerId).length
     if (!existing && own >= MAX_STREAMS_PER_PEER) return this.refused(link, `more than ${MAX_STREAMS_PER_PEER} streams published; refused`)
+    if (!existing && this.directory.size >= MAX_MEDIA_ENTRIES) return this.refused(link, `the session already lists ${MAX_MEDIA_ENTRIES} streams; refused`)
     this.directory.set(streamId, withCap({ streamId, peerId: link.remotePeerId, name }, maxBitrate))
     // The publisher's cap holds on every hop: the host's forwarded copies keep it.
     if (maxBitrate !== undefined) for (const other of this.open()) if (other.media.hasStream(streamId)) other.media.capStream(streamId, maxBitrate)
