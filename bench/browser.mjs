@@ -59,7 +59,12 @@ async function closeAll(pages) {
   await Promise.all(pages.map((page) => page.close().catch(() => {})))
 }
 
-// 1. Time to connected.
+// 1. Time to connected. One small star of each kind first, not counted: both servers and the
+// browser run their code paths once (JIT, caches), so neither kind is measured cold.
+for (const kind of ["p2p", "peerjs"]) {
+  const warm = await star(kind, 2)
+  await closeAll([warm.host, ...warm.clients])
+}
 const sizes = smoke ? [2] : quick ? [5] : [5, 10, 20]
 const connectTimes = {}
 for (const n of sizes) {
