@@ -52,7 +52,7 @@ const OUTBOX_LIMIT = 16 << 20
  * by the stream window). Kept shallow: deeper queues made Chromium's SCTP stall for seconds on some
  * links when the host fanned a file out to several clients (see docs/architecture.md).
  */
-const BULK_HIGH_WATER = 128 << 10
+const BULK_HIGH_WATER = 64 << 10
 /** The real-time lane drops a message rather than buffer more than this: late is as good as lost. */
 const REALTIME_HIGH_WATER = 256 << 10
 
