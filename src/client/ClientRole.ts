@@ -3,7 +3,7 @@ import type { ChannelMessage, PeerState } from "../protocol/PeerMessage.js"
 import type { ServerSignal } from "../protocol/Signal.js"
 import { IncomingFile, type OutgoingFile } from "./data/FileTransfer.js"
 import { acceptStream, echo, encodeMessage, frameMessage, streamMessage, type StreamSink } from "./data/messages.js"
-import { blobSource, type Payload, type SendOptions } from "./data/payload.js"
+import type { Payload, SendOptions } from "./data/payload.js"
 import { StreamSender } from "./data/StreamSender.js"
 import { ClientMedia } from "./media/ClientMedia.js"
 import { linkFailure, P2pError } from "./P2pError.js"
@@ -96,13 +96,7 @@ export class ClientRole implements PeerLinkDelegate {
   sendFile(file: OutgoingFile, blob: Blob): void {
     const link = this.link
     if (!link || link.state !== "open") return file.finish({ status: "failed", reason: "failed", message: "not connected to the host" })
-    const to = file.to
-    const meta = { kind: "file" as const, name: file.name, mime: file.type, metadata: file.metadata, ...(to === undefined ? {} : { to }) }
-    const stream = this.sender.open(blobSource(blob), meta, [link], undefined, {
-      onProgress: (bytes) => file.confirmed(bytes),
-      onEnd: (outcome) => file.finish(outcome.done ? { status: "done" } : { status: outcome.reason === "cancelled" ? "cancelled" : "failed", reason: outcome.reason, message: outcome.message }),
-    }, file.id)
-    file.canceller = () => this.sender.cancel(stream)
+    this.sender.sendFile(file, blob, [link], undefined)
   }
 
   /** Signaling is back for a connected client: restart ICE if that is why it was wanted. */

@@ -5,7 +5,7 @@ import type { ServerSignal } from "../protocol/Signal.js"
 import { IncomingFile, type OutgoingFile } from "./data/FileTransfer.js"
 import { IncomingStream } from "./data/IncomingStream.js"
 import { acceptStream, echo, encodeMessage, frameMessage, streamMessage } from "./data/messages.js"
-import { blobSource, type Payload, type SendOptions } from "./data/payload.js"
+import type { Payload, SendOptions } from "./data/payload.js"
 import { StreamRelay } from "./data/StreamRelay.js"
 import { StreamSender } from "./data/StreamSender.js"
 import { HostMedia } from "./media/HostMedia.js"
@@ -128,7 +128,7 @@ export class HostRole implements PeerLinkDelegate {
       this.context.reportError(new P2pError("unsupported_data", "the message is larger than one frame, too large for the real-time lane (reliable: false); send it reliably"))
       return false
     }
-    const links = to === undefined ? [...this.links.values()].filter((link) => link.state === "open") : to === this.context.peerId ? [] : [this.links.get(to)!]
+    const links = to === undefined ? this.openLinks() : to === this.context.peerId ? [] : [this.links.get(to)!]
     this.sender.open(encoded.stream, { kind: encoded.kind, ...(to === undefined ? {} : { to }) }, links, this.context.peerId, {
       onProgress: () => {},
       onEnd: (outcome) => {
@@ -145,13 +145,7 @@ export class HostRole implements PeerLinkDelegate {
     if (to !== undefined && !this.links.has(to)) {
       return file.finish({ status: "failed", reason: "peer_not_found", message: `peer ${to} is not in the session` })
     }
-    const links = to === undefined ? [...this.links.values()].filter((link) => link.state === "open") : [this.links.get(to)!]
-    const meta = { kind: "file" as const, name: file.name, mime: file.type, metadata: file.metadata, ...(to === undefined ? {} : { to }) }
-    const stream = this.sender.open(blobSource(blob), meta, links, this.context.peerId, {
-      onProgress: (bytes) => file.confirmed(bytes),
-      onEnd: (outcome) => file.finish(outcome.done ? { status: "done" } : { status: outcome.reason === "cancelled" ? "cancelled" : "failed", reason: outcome.reason, message: outcome.message }),
-    }, file.id)
-    file.canceller = () => this.sender.cancel(stream)
+    this.sender.sendFile(file, blob, to === undefined ? this.openLinks() : [this.links.get(to)!], this.context.peerId)
   }
 
   get peerStates(): Record<string, PeerState> {
@@ -251,6 +245,10 @@ export class HostRole implements PeerLinkDelegate {
   linkInterrupted(): void {}
 
   linkRestored(): void {}
+
+  private openLinks(): PeerLink[] {
+    return [...this.links.values()].filter((link) => link.state === "open")
+  }
 
   private nextStreamId(): number {
     this.streamIds = (this.streamIds + 1) >>> 0

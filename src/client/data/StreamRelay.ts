@@ -177,6 +177,11 @@ export class StreamRelay {
   private confirm(relayed: Relayed, target: Target, bytes: number): void {
     const before = this.confirmed(relayed)
     target.acked = bytes
+    this.progressed(relayed, before)
+  }
+
+  /** After the receivers changed: the sender hears the new smallest confirmation; a complete stream is forgotten. */
+  private progressed(relayed: Relayed, before: number): void {
     const after = this.confirmed(relayed)
     if (after > before) relayed.from.sendBulk(JSON.stringify({ type: "StreamAck", id: relayed.fromId, bytes: after }))
     if (after === relayed.open.size) this.forget(relayed)
@@ -189,9 +194,7 @@ export class StreamRelay {
       this.reject(relayed.from, relayed.fromId, reason, `every receiver is gone (${message})`)
       return this.forget(relayed)
     }
-    const after = this.confirmed(relayed)
-    if (after > before) relayed.from.sendBulk(JSON.stringify({ type: "StreamAck", id: relayed.fromId, bytes: after }))
-    if (after === relayed.open.size) this.forget(relayed)
+    this.progressed(relayed, before)
   }
 
   private fail(relayed: Relayed, reason: StreamCancelReason, message: string, { tellSender = true } = {}): void {

@@ -1,7 +1,8 @@
 import { encodeChunkFrame } from "../../protocol/DataFrame.js"
 import type { StreamCancelReason, StreamKind, StreamOpenMessage } from "../../protocol/PeerMessage.js"
 import type { PeerLink } from "../PeerLink.js"
-import type { ByteSource } from "./payload.js"
+import type { OutgoingFile } from "./FileTransfer.js"
+import { blobSource, type ByteSource } from "./payload.js"
 
 /**
  * A sender has at most this many bytes sent but not yet confirmed by every receiver, over all its
@@ -82,6 +83,16 @@ export class StreamSender {
     this.settle(stream)
     this.pump()
     return stream
+  }
+
+  /** Sends `file` (its bytes are `blob`) on `links`, reporting to the transfer, which can cancel it. */
+  sendFile(file: OutgoingFile, blob: Blob, links: PeerLink[], senderId: string | undefined): void {
+    const meta: StreamMeta = { kind: "file", name: file.name, mime: file.type, metadata: file.metadata, ...(file.to === undefined ? {} : { to: file.to }) }
+    const stream = this.open(blobSource(blob), meta, links, senderId, {
+      onProgress: (bytes) => file.confirmed(bytes),
+      onEnd: (outcome) => file.finish(outcome.done ? { status: "done" } : { status: outcome.reason === "cancelled" ? "cancelled" : "failed", reason: outcome.reason, message: outcome.message }),
+    }, file.id)
+    file.canceller = () => this.cancel(stream)
   }
 
   /** A receiver (or, for a client, every receiver through the host) confirmed `bytes`. */
