@@ -167,14 +167,13 @@ async function joins(name, { rate, seconds }) {
         const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate)) - opened
         for (let i = 0; i < due; i += 1) {
           const t0 = performance.now()
-          const endpoint = new Endpoint(port, `join${opened + i}`, "host")
+          const endpoint = new Endpoint(port, `join${opened + i}`, "host", { joinWithSubscription: true })
           endpoints.push(endpoint)
           pending.push(endpoint.ready.then(async () => {
-            const t1 = performance.now()
             await endpoint.join()
             const t2 = performance.now()
             connectToReady.push(t2 - t0)
-            joinToReady.push(t2 - t1)
+            joinToReady.push(t2 - (endpoint.joinSentAt ?? t2))
           }))
         }
         opened += due
@@ -236,7 +235,7 @@ console.log(table(["server", "p50 @2k/s", "p99 @2k/s", "p50 @max", "p99 @max"], 
   return [results.servers[name].label, fmt(moderate.p50, 2), fmt(moderate.p99, 2), fmt(max.p50, 2), fmt(max.p99, 2)]
 })))
 const joinRate = smoke ? 200 : 1000
-console.log(`\nJoining ${fmt(joinRate)} sessions/s: latency (ms) from opening the socket to being in the session, and from the join request to the answer (SessionJoin → SessionReady; peerjs-server has no join step: it registers on connect)`)
+console.log(`\nJoining ${fmt(joinRate)} sessions/s: latency (ms) from opening the socket to being in the session, and from the join request to the answer (p2p-streams-channel and its gem join with the subscription, as the browser client does: subscribe → SessionReady; the others: join → ready; peerjs-server has no join step: it registers on connect)`)
 console.log(table(["server", "achieved/s", "connect→ready p50", "p99", "join→ready p50", "p99"], names.map((name) => {
   const { achievedPerSecond, connect, join } = results.servers[name].joins
   const noJoin = name === "peerjs"

@@ -6,6 +6,7 @@
 // frames are built from prepared halves (payloads hold no characters JSON would escape). The load
 // generator must not be what is measured.
 import { createHmac } from "node:crypto"
+import { performance } from "node:perf_hooks"
 import WebSocket from "ws"
 
 export const P2P_SECRET = "bench-secret-0123456789"
@@ -58,20 +59,32 @@ class Endpoint {
   }
 }
 
-/** p2p-streams-channel: ActionCable frames, the signaling channel, IceCandidate relay. */
+/**
+ * p2p-streams-channel: ActionCable frames, the signaling channel, IceCandidate relay. With
+ * `joinWithSubscription` it joins as the browser client does, in the subscription itself
+ * (`"join": true`); `join()` then only waits for SessionReady, and `joinSentAt` says when it was asked.
+ */
 class P2pEndpoint extends Endpoint {
-  constructor(port, session, peer) {
+  constructor(port, session, peer, { joinWithSubscription = false } = {}) {
     super(open(`ws://127.0.0.1:${port}/cable`, ["actioncable-v1-json"]))
     this.peer = peer
-    this.identifier = JSON.stringify({ channel: "P2pStreamsChannel::SignalingChannel", session_id: session, peer_id: peer, token: token(session, peer) })
+    const params = { channel: "P2pStreamsChannel::SignalingChannel", session_id: session, peer_id: peer, token: token(session, peer) }
+    this.identifier = JSON.stringify(joinWithSubscription ? { ...params, join: true } : params)
     this.framePrefix = `{"command":"message","identifier":${JSON.stringify(this.identifier)},"data":`
     this.ready = waitFor(this.listeners, (frame) => frame.type === "welcome").then(() => {
+      if (joinWithSubscription) this.sessionReady = this.waitForReady()
+      this.joinSentAt = performance.now()
       this.socket.send(JSON.stringify({ command: "subscribe", identifier: this.identifier }))
       return waitFor(this.listeners, (frame) => frame.type === "confirm_subscription")
     })
   }
+  waitForReady() {
+    return waitFor(this.listeners, (frame) => frame.message?.state === "SessionReady" && frame.message.peer_id === this.peer)
+  }
   join() {
-    const ready = waitFor(this.listeners, (frame) => frame.message?.state === "SessionReady" && frame.message.peer_id === this.peer)
+    if (this.sessionReady) return this.sessionReady
+    const ready = this.waitForReady()
+    this.joinSentAt = performance.now()
     this.socket.send(JSON.stringify({ command: "message", identifier: this.identifier, data: JSON.stringify({ type: "Connection", state: "SessionJoin" }) }))
     return ready
   }
@@ -90,6 +103,7 @@ class WsEndpoint extends Endpoint {
   }
   join() {
     const ready = waitFor(this.listeners, (frame) => frame.type === "ready")
+    this.joinSentAt = performance.now()
     this.socket.send('{"type":"join"}')
     return ready
   }
@@ -128,6 +142,7 @@ class RailsEndpoint extends Endpoint {
   }
   join() {
     const ready = waitFor(this.listeners, (frame) => frame.message?.type === "ready")
+    this.joinSentAt = performance.now()
     this.socket.send(JSON.stringify({ command: "message", identifier: this.identifier, data: JSON.stringify({ action: "join" }) }))
     return ready
   }

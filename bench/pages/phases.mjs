@@ -17,6 +17,11 @@ export const PHASE_RECORDER = `(() => {
         if (data.includes("SessionReady")) mark("SessionReady")
       })
     }
+    send(data) {
+      if (typeof data === "string" && data.includes('"command":"subscribe"')) mark("subscribe sent")
+      if (typeof data === "string" && data.includes("SessionJoin")) mark("join sent")
+      return super.send(data)
+    }
   }
   const NativePeerConnection = window.RTCPeerConnection
   window.RTCPeerConnection = class extends NativePeerConnection {
@@ -49,4 +54,4 @@ export const PHASE_RECORDER = `(() => {
 })()`
 
 /** The phases in the order a client meets them, for the table. */
-export const PHASE_ORDER = ["DOM ready", "socket created", "socket open", "first server message", "subscription confirmed", "SessionReady", "peer connection created", "local offer set", "remote offer set", "local answer set", "remote answer set", "ICE connected", "DTLS connected", "data channel open"]
+export const PHASE_ORDER = ["DOM ready", "socket created", "socket open", "first server message", "subscribe sent", "subscription confirmed", "join sent", "SessionReady", "peer connection created", "local offer set", "remote offer set", "local answer set", "remote answer set", "ICE connected", "DTLS connected", "data channel open"]

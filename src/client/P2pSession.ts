@@ -4,7 +4,7 @@ import { ClientRole } from "./ClientRole.js"
 import { Emitter } from "./Emitter.js"
 import { HostRole } from "./HostRole.js"
 import { resolveP2pConfig, type P2pConfig, type ResolvedP2pConfig } from "./P2pConfig.js"
-import { ID_PATTERN } from "../protocol/ChannelIdentifier.js"
+import { ID_PATTERN, type JoinOnSubscribe } from "../protocol/ChannelIdentifier.js"
 import { describeUnsendable } from "./describeUnsendable.js"
 import { IncomingFile, OutgoingFile } from "./data/FileTransfer.js"
 import { toPayload, type SendOptions } from "./data/payload.js"
@@ -129,7 +129,8 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.tokenProvider = options.tokenProvider
     const { cableUrl, sessionId, peerId, token, tokenProvider } = options
     this.signaling = new SignalingClient({ cableUrl, sessionId, peerId, token, tokenProvider, WebSocket: WebSocketClass as typeof WebSocket }, {
-      signalingConnected: () => this.signalingConnected(),
+      joinRequest: () => this.joinRequest(),
+      signalingConnected: (joined) => this.signalingConnected(joined),
       signalingRejected: (code) => this.rejected(code),
       signalingUnreachable: (code, detail) => this.emit("error", new P2pError(code, detail)),
       tokenFailed: (error) => this.emit("error", new P2pError("token_expired", "the tokenProvider failed to give a token; trying again", { cause: error })),
@@ -298,7 +299,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
         if (!this.config.keepCableConnection) this.signaling.disconnect()
       },
       needSignaling: () => {
-        if (this.signaling.connected) this.signalingConnected()
+        if (this.signaling.connected) this.signalingConnected(false)
         else this.signaling.connect()
       },
     }
@@ -321,11 +322,21 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.scheduleRejoin()
   }
 
-  private signalingConnected(): void {
+  // A connected client has nothing to join; it may be back only to restart ICE.
+  private get joined(): boolean {
+    return this.role?.kind === "client" && this.role.connected
+  }
+
+  /** Every subscription that is not a connected client's joins with it, saving a round trip. */
+  private joinRequest(): JoinOnSubscribe | undefined {
+    if (this.joined || this.currentState === "closed") return undefined
+    return this.lostHost ? { lostHostPeerId: this.lostHost } : {}
+  }
+
+  private signalingConnected(joinRequested: boolean): void {
     this.tokenRetried = false
-    // A connected client has nothing to join; it may be back only to restart ICE.
-    if (this.role?.kind === "client" && this.role.connected) return this.role.signalingReady()
-    this.join()
+    if (this.joined && this.role?.kind === "client") return this.role.signalingReady()
+    this.join(!joinRequested)
   }
 
   private signalReceived(signal: ServerSignal): void {
@@ -385,9 +396,10 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.role.start()
   }
 
-  private join(): void {
+  /** Joins (`send`: by a `SessionJoin` message; else the subscription asked already) and waits for SessionReady. */
+  private join(send = true): void {
     if (this.currentState !== "connected" && this.currentState !== "full") this.setState("negotiating")
-    this.signaling.send(this.lostHost ? { state: "SessionJoin", lost_host_peer_id: this.lostHost } : { state: "SessionJoin" })
+    if (send) this.signaling.send(this.lostHost ? { state: "SessionJoin", lost_host_peer_id: this.lostHost } : { state: "SessionJoin" })
     // No SessionReady (a lost reply, a server in trouble): ask again, backing off.
     clearTimeout(this.joinTimer)
     this.joinTimer = setTimeout(() => this.scheduleRejoin(), this.context.linkOptions.connectTimeoutMs)

@@ -1,11 +1,17 @@
 import { adapters, createConsumer, type Consumer, type Subscription } from "@rails/actioncable"
-import { SIGNALING_CHANNEL } from "../protocol/ChannelIdentifier.js"
+import { channelIdentifierParams, type JoinOnSubscribe } from "../protocol/ChannelIdentifier.js"
 import { parseServerSignal } from "../protocol/parseServerSignal.js"
 import type { ServerSignal } from "../protocol/Signal.js"
 
 /** What the signaling client reports to the session. */
 export interface SignalingClientDelegate {
-  signalingConnected(): void
+  /**
+   * Asked before each subscription: whether it should also join the session (the server then
+   * handles a `SessionJoin` right after confirming it), and with what. Undefined: subscribe only.
+   */
+  joinRequest(): JoinOnSubscribe | undefined
+  /** The subscription is confirmed; `joined`: it asked to join with it (see {@link joinRequest}). */
+  signalingConnected(joined: boolean): void
   /** The server refused the subscription; `code` is its reason (`invalid_token`, …) when it gave one. */
   signalingRejected(code: string | undefined): void
   /**
@@ -122,8 +128,9 @@ export class SignalingClient {
     this.refusal = undefined
     const mine = () => this.consumer === consumer
     this.timer = setTimeout(() => mine() && !this.isConnected && this.retry(), this.options.connectTimeoutMs ?? 3000)
+    const join = this.delegate.joinRequest()
     this.subscription = consumer.subscriptions.create(
-      { channel: SIGNALING_CHANNEL, session_id: this.options.sessionId, peer_id: this.options.peerId, token: this.token },
+      channelIdentifierParams(this.options.sessionId, this.options.peerId, this.token, join),
       {
         connected: () => {
           if (!mine()) return
@@ -131,7 +138,7 @@ export class SignalingClient {
           this.stopUnreachableClock()
           this.isConnected = true
           this.attempts = 0
-          this.delegate.signalingConnected()
+          this.delegate.signalingConnected(join !== undefined)
         },
         rejected: () => {
           if (!mine()) return

@@ -86,6 +86,29 @@ export function describeSignalingProtocol(label: string, servers: ServerFactory)
       expect(await host.message(hostId, "SessionReady")).toEqual(ready)
     })
 
+    it("joins with the subscription when the identifier says so: confirmed first, then SessionReady to joiner and host", async () => {
+      const withJoin = (id: string, extra: Record<string, unknown> = { join: true }) => JSON.stringify({ ...(JSON.parse(id) as object), ...extra })
+      const [host, guest] = [await connect(), await connect()]
+      const hostId = withJoin(t.identifier("room-1", "alice"))
+      const guestId = withJoin(t.identifier("room-1", "bob"))
+      host.subscribe(hostId)
+      expect(await host.next((f) => f.identifier === hostId)).toEqual({ identifier: hostId, type: "confirm_subscription" })
+      expect(await host.message(hostId, "SessionReady")).toMatchObject({ host_peer_id: "alice", peer_id: "alice" })
+      guest.subscribe(guestId)
+      expect(await guest.next((f) => f.identifier === guestId)).toEqual({ identifier: guestId, type: "confirm_subscription" })
+      const ready = { type: "Connection", state: "SessionReady", host_peer_id: "alice", peer_id: "bob" }
+      expect(await guest.message(guestId, "SessionReady")).toEqual(ready)
+      expect(await host.message(hostId, "SessionReady")).toEqual(ready)
+
+      const carol = await connect()
+      for (const extra of [{ join: "yes" }, { lost_host_peer_id: "alice" }, { join: true, lost_host_peer_id: "not an id" }]) {
+        const bad = withJoin(t.identifier("room-1", "carol"), extra)
+        carol.subscribe(bad)
+        expect(await carol.message(bad, "Error")).toMatchObject({ code: "bad_identifier" })
+        await carol.next((f) => f.identifier === bad && f.type === "reject_subscription")
+      }
+    })
+
     it("relays SDP and ICE only to the addressed peer, stamping the authenticated sender", async () => {
       const [host, bob, carol] = [await connect(), await connect(), await connect()]
       const ids = { alice: t.identifier("room-1", "alice"), bob: t.identifier("room-1", "bob"), carol: t.identifier("room-1", "carol") }

@@ -7,10 +7,10 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
   let(:session) { "room-#{SecureRandom.hex(4)}" }
   let(:config) { P2pStreamsChannel.config }
 
-  def peer(peer_id, session_id: session, token: :signed)
+  def peer(peer_id, session_id: session, token: :signed, **extra)
     stub_connection
     token = P2pStreamsChannel.sign_token(session_id: session_id, peer_id: peer_id) if token == :signed
-    subscribe(session_id: session_id, peer_id: peer_id, token: token)
+    subscribe(session_id: session_id, peer_id: peer_id, token: token, **extra)
   end
 
   # Peers subscribed and joined, in order (the first is the host), with what was broadcast delivered.
@@ -101,6 +101,36 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
       ready = { "type" => "Connection", "state" => "SessionReady" }
       expect(heard(ann)).to eq([ready.merge("host_peer_id" => "ann", "peer_id" => "ann"), ready.merge("host_peer_id" => "ann", "peer_id" => "ben")])
       expect(heard(ben)).to eq([ready.merge("host_peer_id" => "ann", "peer_id" => "ben")])
+    end
+
+    it "joins with the subscription when the identifier says join: true, confirming first" do
+      ann = peer("ann", join: true)
+      ben = peer("ben", join: true)
+      deliver(ann, ben)
+      expect(ben.connection.transmissions.first).to include("type" => "confirm_subscription")
+      expect(heard(ben)).to eq([{ "type" => "Connection", "state" => "SessionReady", "host_peer_id" => "ann", "peer_id" => "ben" }])
+      expect(heard(ann).map { |message| message["peer_id"] }).to eq(%w[ann ben])
+    end
+
+    it "probes the lost host named in a joining identifier, and refuses a malformed one with bad_identifier" do
+      ann, = joined("ann", "ben")
+      peer("ben", join: true, lost_host_peer_id: "ann")
+      deliver(ann)
+      expect(heard(ann).last(2).map { |message| message["state"] }).to eq(%w[Probe SessionReady])
+      [{ join: "yes" }, { lost_host_peer_id: "ann" }, { join: true, lost_host_peer_id: "ann smith" }].each do |extra|
+        subscription = peer("cat", **extra)
+        expect(subscription).to be_rejected
+        expect(errors(subscription)).to eq(["bad_identifier"])
+      end
+    end
+
+    it "says session_full to a peer joining with its subscription past max_peers_per_session, subscribed all the same" do
+      with_config(max_peers_per_session: 1) do
+        peer("ann", join: true)
+        ben = peer("ben", join: true)
+        expect(ben).to be_confirmed
+        expect(errors(ben)).to eq(["session_full"])
+      end
     end
 
     it "refuses a joiner past max_peers_per_session with session_full, the host counted" do

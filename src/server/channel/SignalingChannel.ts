@@ -1,5 +1,5 @@
 import type { ClientCommand } from "../../protocol/CableFrame.js"
-import { parseChannelIdentifier } from "../../protocol/ChannelIdentifier.js"
+import { parseChannelIdentifier, type ChannelIdentifier } from "../../protocol/ChannelIdentifier.js"
 import { ProtocolError } from "../../protocol/ProtocolError.js"
 import { parsePeerSignal, type PeerSignal, type ServerSignal, type SessionResetReason } from "../../protocol/Signal.js"
 import { verifyJoinToken } from "../JoinToken.js"
@@ -81,14 +81,25 @@ export class SignalingChannel implements CableConnectionDelegate {
   }
 
   /**
-   * The periodic work, at each ping: renews the leases of the hosts this node holds (re-registering
-   * them where the store forgot them, demoting those another peer replaced), and releases what
-   * ended while the store was unreachable.
+   * The periodic work, once per ping interval: releases what ended while the store was unreachable,
+   * and flushes the refusal log.
    */
   async maintain(): Promise<void> {
     this.refusals.flush()
     await Promise.all([...this.unreleased].map((subscription) => this.release(subscription)))
-    await Promise.all([...this.hosts].map(async (host) => {
+  }
+
+  /**
+   * Renews the leases of the hosts this node holds on `connections` (re-registering them where the
+   * store forgot them, demoting those another peer replaced). The server calls it for each group of
+   * connections as it pings them, so every lease is renewed once per ping interval.
+   */
+  async renewLeases(connections: ReadonlySet<CableConnection>): Promise<void> {
+    const due: Subscription[] = []
+    for (const connection of connections) {
+      for (const subscription of this.byConnection.get(connection)?.values() ?? []) if (this.hosts.has(subscription)) due.push(subscription)
+    }
+    await Promise.all(due.map(async (host) => {
       const renewal = await this.storeHealth
         .guard(() => this.store.renewHostLease(host.sessionId, host.peerId, host.id, this.options.hostLeaseMs))
         .catch(() => undefined) // logged by storeHealth; tried again at the next tick
@@ -107,8 +118,10 @@ export class SignalingChannel implements CableConnectionDelegate {
     // The official client re-sends `subscribe` until confirmed; like Rails, ignore repeats.
     if (subscriptions.has(identifier)) return this.logger.debug(`connection ${connection.id}: already subscribed`)
     let subscription: Subscription
+    let join: ChannelIdentifier["join"]
     try {
-      const { sessionId, peerId, token } = parseChannelIdentifier(identifier)
+      const { sessionId, peerId, token, join: joinRequest } = parseChannelIdentifier(identifier)
+      join = joinRequest
       if (!this.options.allowOpenJoins) verifyJoinToken(this.options.secret ?? "", token, sessionId, peerId)
       if (subscriptions.size >= this.options.maxSubscriptionsPerConnection) {
         throw new ProtocolError("too_many_subscriptions", `at most ${this.options.maxSubscriptionsPerConnection} subscriptions per connection`)
@@ -140,6 +153,8 @@ export class SignalingChannel implements CableConnectionDelegate {
     subscription.listening(this.broker.subscribe(sessionStream(sessionId), listener))
     subscription.listening(this.broker.subscribe(peerStream(sessionId, peerId), listener))
     connection.send({ type: "confirm_subscription", identifier })
+    // Joining with the subscription: the same as a SessionJoin message arriving right after the confirmation.
+    if (join) await this.handleOn(subscription, { state: "SessionJoin", ...join })
   }
 
   private async unsubscribe(connection: CableConnection, identifier: string): Promise<void> {
@@ -152,13 +167,28 @@ export class SignalingChannel implements CableConnectionDelegate {
   private async perform(connection: CableConnection, identifier: string, data: string): Promise<void> {
     const subscription = this.byConnection.get(connection)?.get(identifier)
     if (!subscription) return this.notSubscribed(connection, identifier)
+    let signal: PeerSignal
     try {
-      await this.handle(subscription, parsePeerSignal(data))
+      signal = parsePeerSignal(data)
     } catch (error) {
-      const refusal = asProtocolError(error)
-      this.refused(connection, refusal)
-      subscription.deliver(errorSignal(refusal))
+      return this.refusedOn(subscription, error)
     }
+    await this.handleOn(subscription, signal)
+  }
+
+  /** Handles a signal from `subscription`'s peer; a refusal goes back to it as an `Error` message. */
+  private async handleOn(subscription: Subscription, signal: PeerSignal): Promise<void> {
+    try {
+      await this.handle(subscription, signal)
+    } catch (error) {
+      this.refusedOn(subscription, error)
+    }
+  }
+
+  private refusedOn(subscription: Subscription, error: unknown): void {
+    const refusal = asProtocolError(error)
+    this.refused(subscription.connection, refusal)
+    subscription.deliver(errorSignal(refusal))
   }
 
   // The error goes on the identifier the frame named: an official client that still holds that

@@ -29,6 +29,9 @@ export interface CableConnectionLimits {
 const PAUSE_BACKLOG = 64
 const RESUME_BACKLOG = 16
 
+const OWNER = Symbol("p2p-streams-channel.connection")
+type OwnedSocket = WebSocket & { [OWNER]: CableConnection }
+
 /** WebSocket close codes used when the server ends a connection. */
 export const CloseCode = { normal: 1000, goingAway: 1001, unsupportedData: 1003, policyViolation: 1008 } as const
 
@@ -74,16 +77,34 @@ export class CableConnection {
     this.limiter = new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst)
     const transport = (socket as unknown as { _socket?: Duplex })._socket
     this.transport = typeof transport?.cork === "function" ? transport : undefined
-    socket.on("message", (data, isBinary) => this.received(data, isBinary))
-    socket.on("pong", () => (this.lastSeenAt = Date.now()))
-    socket.on("close", () => this.socketClosed())
-    // ws reports frames it refused itself (too large, broken framing) as errors, then closes the socket.
-    socket.on("error", (error: Error & { code?: string }) => {
-      const reason = error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? "payload_too_large" : "malformed_frame"
-      this.delegate.refused(this, new ProtocolError(reason, error.message))
-      socket.terminate()
-    })
+    // One set of listener functions for every socket (idle memory per connection counts): each
+    // finds its connection on the socket.
+    ;(socket as OwnedSocket)[OWNER] = this
+    socket.on("message", CableConnection.onMessage)
+    socket.on("pong", CableConnection.onPong)
+    socket.on("close", CableConnection.onClose)
+    socket.on("error", CableConnection.onError)
     this.send({ type: "welcome" })
+  }
+
+  private static onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    (this as OwnedSocket)[OWNER].received(data, isBinary)
+  }
+
+  private static onPong(this: WebSocket): void {
+    (this as OwnedSocket)[OWNER].lastSeenAt = Date.now()
+  }
+
+  private static onClose(this: WebSocket): void {
+    (this as OwnedSocket)[OWNER].socketClosed()
+  }
+
+  // ws reports frames it refused itself (too large, broken framing) as errors, then closes the socket.
+  private static onError(this: WebSocket, error: Error & { code?: string }): void {
+    const connection = (this as OwnedSocket)[OWNER]
+    const reason = error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? "payload_too_large" : "malformed_frame"
+    connection.delegate.refused(connection, new ProtocolError(reason, error.message))
+    this.terminate()
   }
 
   get closed(): boolean {
@@ -199,13 +220,13 @@ export class CableConnection {
     else (this.closeListeners ??= []).push(listener)
   }
 
-  /** Sends the keep-alive frames and says whether the peer answered recently enough. */
-  heartbeat(now: number, livenessTimeoutMs: number): boolean {
+  /** Sends the keep-alive frames (`ping`: the encoded ActionCable ping) and says whether the peer answered recently enough. */
+  heartbeat(now: number, livenessTimeoutMs: number, ping: string): boolean {
     if (now - this.lastSeenAt > livenessTimeoutMs) {
       this.socket.terminate()
       return false
     }
-    this.send({ type: "ping", message: Math.floor(now / 1000) })
+    this.sendText(ping)
     this.socket.ping()
     return true
   }

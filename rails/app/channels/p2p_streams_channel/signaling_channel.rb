@@ -112,11 +112,33 @@ module P2pStreamsChannel
       return ["bad_identifier", "identifier is longer than #{MAX_IDENTIFIER_LENGTH} characters"] if identifier.to_s.length > MAX_IDENTIFIER_LENGTH
       return ["bad_identifier", "session_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:session_id])
       return ["bad_identifier", "peer_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:peer_id])
+      return ["bad_identifier", "join must be true or false"] unless [nil, true, false].include?(params[:join])
+      lost = params[:lost_host_peer_id]
+      return ["bad_identifier", "lost_host_peer_id must be a peer id, and comes only with \"join\": true"] unless lost.nil? || (params[:join] == true && valid_id?(lost))
       return nil if config.allow_open_joins
       JoinToken.verify!(P2pStreamsChannel.secret, params[:token], session_id: params[:session_id], peer_id: params[:peer_id])
       nil
     rescue JoinToken::Refused => refusal
       [refusal.code, refusal.message]
+    end
+
+    # An identifier with `"join": true` joins with the subscription: right after the confirmation
+    # (which ActionCable sends once the streams are live), as a SessionJoin message would. The
+    # confirmation may be sent from inside the pub/sub's subscribe callback, where broadcasting is
+    # not allowed, so the join runs on the worker pool, like any message (at once under the test stub).
+    def transmit_subscription_confirmation
+      first = !subscription_confirmation_sent?
+      super
+      return unless first && subscription_confirmation_sent? && params[:join] == true
+      return join_with_subscription unless connection.respond_to?(:server)
+      connection.server.worker_pool.async_exec(self, connection: connection) { join_with_subscription }
+    end
+
+    def join_with_subscription
+      probe_host(params[:lost_host_peer_id]) if params[:lost_host_peer_id]
+      join
+    rescue StandardError => error
+      rescue_with_handler(error) || raise
     end
 
     def valid_id?(id)
