@@ -99,9 +99,10 @@ ${signalingTables}
 
 Headless Chromium (Debian's package) in a loopback-only network namespace, all pages in one
 browser. Time to connected counts from each page's navigation start to its data channel opening
-(\`p2p:connected\`; for PeerJS, the connection's \`open\`), and "all" from the moment the bench began
-opening the client pages. The raw RTCDataChannel reference is two of the same pages joined by one
-channel with no library: the physical limit here.
+(\`p2p:connected\`; for PeerJS, the connection's \`open\`), and "all" from the moment the client
+pages, their tabs already open, all begin to navigate, to the last one connected. The raw
+RTCDataChannel reference is two of the same pages joined by one channel with no library: the
+physical limit here.
 
 ${browserTables}
 

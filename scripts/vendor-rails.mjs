@@ -13,7 +13,7 @@ export const VENDORED = {
   "p2p.js": join(root, "dist/bundle/p2p.js"),
   "p2p.js.map": join(root, "dist/bundle/p2p.js.map"),
   "actioncable.esm.js": join(dirname(require.resolve("@rails/actioncable/package.json")), "app/assets/javascripts/actioncable.esm.js"),
-  "stimulus.js": join(dirname(require.resolve("@hotwired/stimulus/package.json")), "dist/stimulus.js"),
+  "stimulus.js": join(root, "dist/bundle/stimulus.js"),
 }
 
 /** The Redis store's Lua scripts, one file each, so that both servers run the very same ones. */

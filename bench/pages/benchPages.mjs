@@ -20,12 +20,12 @@ const RECORDER = `
 `
 
 /** A page holding one `<p2p-frame>`, recording when it connected and what Data it received. */
-export function p2pPage({ secret, room, peer, config }) {
+export function p2pPage({ secret, room, peer, config, cableUrl }) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${peer}</title>
 ${importmapTag()}
 <script>${RECORDER}</script>
 <script type="module">import "p2p-streams-channel/frame"</script>
-</head><body>${p2pFrameTag({ secret, sessionId: room, peerId: peer, config })}</body></html>`
+</head><body>${p2pFrameTag({ secret, sessionId: room, peerId: peer, config, cableUrl })}</body></html>`
 }
 
 /** The PeerJS star: the host accepts data connections; a client connects to the host. */

@@ -97,6 +97,7 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   private readonly context: RoleContext
   private readonly signaling: SignalingClient
   private role: HostRole | ClientRole | undefined
+  private standby: RTCPeerConnection | undefined
   private currentState: SessionState = "idle"
   private currentHost: string | undefined
   private announcedHost: string | undefined
@@ -163,6 +164,18 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     if (this.currentState !== "idle") return
     this.setState("negotiating")
     this.signaling.connect()
+    this.makeStandby()
+  }
+
+  // The first link's peer connection is made while the socket connects, not once the host's offer
+  // (or, for a host, the first join) is here: that costs the page tens of milliseconds when busy.
+  private makeStandby(): void {
+    const { RTCPeerConnection, iceServers, iceTransportPolicy } = this.context.linkOptions
+    try {
+      this.standby = new RTCPeerConnection({ iceServers, iceTransportPolicy })
+    } catch {
+      // No WebRTC here: the first link will say so when it is made.
+    }
   }
 
   /** Leaves: drops signaling, then says goodbye over every link. Idempotent. */
@@ -174,6 +187,8 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     this.signaling.disconnect()
     this.role?.stop()
     this.role = undefined
+    this.standby?.close()
+    this.standby = undefined
     this.setState("closed")
   }
 
@@ -283,7 +298,19 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
     return {
       peerId: this.peerId,
       streamLimits: { maxMessageBytes, maxStreamsPerPeer, streamIdleTimeoutMs },
-      linkOptions: { RTCPeerConnection, iceServers, iceTransportPolicy, heartbeatIntervalMs, idleTimeoutMs, connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3) },
+      linkOptions: {
+        RTCPeerConnection,
+        iceServers,
+        iceTransportPolicy,
+        heartbeatIntervalMs,
+        idleTimeoutMs,
+        connectTimeoutMs: Math.max(10_000, idleTimeoutMs * 3),
+        takeStandby: () => {
+          const standby = this.standby
+          this.standby = undefined
+          return standby
+        },
+      },
       sendSignal: (signal) => this.signaling.send(signal),
       deliver: (message) => this.emit("message", message),
       fileArrived: (file) => this.emit("file", file),

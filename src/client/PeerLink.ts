@@ -66,6 +66,8 @@ export interface PeerLinkOptions {
   idleTimeoutMs: number
   /** How long negotiation may take before the link is given up. */
   connectTimeoutMs: number
+  /** A peer connection made ahead of time with these options, taken by the next link (undefined: make one). */
+  takeStandby?: () => RTCPeerConnection | undefined
 }
 
 /**
@@ -99,7 +101,7 @@ export class PeerLink {
     private readonly delegate: PeerLinkDelegate,
     polite = false,
   ) {
-    this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy })
+    this.pc = options.takeStandby?.() ?? new options.RTCPeerConnection({ iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy })
     this.media = new LinkMedia(this.pc, polite, (message) => this.send(message), (track, stream) => this.delegate.linkTrack(this, track, stream), (error) => this.delegate.linkError(this, error))
     this.pc.onicecandidate = (event) => {
       const candidate = event.candidate
@@ -137,12 +139,19 @@ export class PeerLink {
     return this.held !== undefined && this.state === "connecting" && this.pc.localDescription !== null
   }
 
-  /** Gives a spare to the client `peerId`: its offer and candidates go out now. */
+  /**
+   * Gives a spare to the client `peerId`: its offer and candidates go out now — in one message when
+   * gathering is complete (the local description then lists every candidate).
+   */
   assign(peerId: string): void {
     this.remotePeerId = peerId
     this.startedAt = Date.now()
     const held = this.held ?? []
     this.held = undefined
+    const description = this.pc.localDescription
+    if (this.pc.iceGatheringState === "complete" && description) {
+      return this.delegate.linkSignal(this, { state: "SdpOffer", sdp: { type: description.type, sdp: description.sdp } })
+    }
     for (const signal of held) this.delegate.linkSignal(this, signal)
   }
 

@@ -14,7 +14,8 @@ describe("benchmarks (smoke)", () => {
     expect(output).toMatch(/Idle memory per subscribed connection/)
     expect(output).toMatch(/\| p2p-streams-channel +\| [\d,]+ +\| 1\.00× +\|/)
     expect(output).toMatch(/plain ws relay \(floor\)/)
-    expect(output).toMatch(/SessionJoin → SessionReady/)
+    expect(output).toMatch(/subscribe → SessionReady/)
+    expect(output).toMatch(/\| p2p-streams-channel +\| [\d,]+ +\| [\d.]+ +\| [\d.]+ +\| [\d.]+ +\| [\d.]+ +\|/)
   }, 200_000)
 
   it("bench:browser builds both stars and prints its tables", () => {

@@ -14,7 +14,8 @@ const FOLDERS = new Set(["bundle", "browser", "client", "frame", "stimulus", "pr
 const require = createRequire(import.meta.url)
 const VENDOR: Record<string, string> = {
   "actioncable.js": join(dirname(require.resolve("@rails/actioncable/package.json")), "app/assets/javascripts/actioncable.esm.js"),
-  "stimulus.js": join(dirname(require.resolve("@hotwired/stimulus/package.json")), "dist/stimulus.js"),
+  // Minified by the build (scripts/bundle.mjs).
+  "stimulus.js": join(DIST, "bundle/stimulus.js"),
 }
 
 /**
