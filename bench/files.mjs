@@ -28,13 +28,13 @@ const MAKE_BLOB = `window.makeBlob = (size) => {
   return new Blob(parts, { type: "application/octet-stream" })
 }`
 
-function p2pPage(room, peer) {
+function p2pPage(room, peer, cableUrl) {
   const token = signJoinToken(SECRET, { sessionId: room, peerId: peer, expiresAt: Date.now() + 3_600_000 })
   return `<!doctype html><html><head><meta charset="utf-8"><title>${peer}</title>${importmapTag()}
 <script>${MAKE_BLOB}</script>
 <script type="module">
 import { P2pSession } from "p2p"
-const session = new P2pSession({ cableUrl: "ws://" + location.host + "/cable", sessionId: ${JSON.stringify(room)}, peerId: ${JSON.stringify(peer)}, token: ${JSON.stringify(token)} })
+const session = new P2pSession({ cableUrl: ${JSON.stringify(cableUrl)}, sessionId: ${JSON.stringify(room)}, peerId: ${JSON.stringify(peer)}, token: ${JSON.stringify(token)} })
 window.bench = { files: [], latencies: [] }
 session.on("file", (file) => {
   const record = { size: file.size, doneAt: 0 }
@@ -70,8 +70,8 @@ function peerjsPage(port, id, hostId) {
 
 const servers = await startBenchServers({
   secret: SECRET,
-  route: (path, q, peerjsPort) => {
-    if (path === "/p2p") return p2pPage(q("room"), q("peer"))
+  route: (path, q, { peerjsPort, cableUrl }) => {
+    if (path === "/p2p") return p2pPage(q("room"), q("peer"), cableUrl)
     if (path === "/peerjs") return peerjsPage(peerjsPort, q("id"), q("host"))
     if (path === "/blank") return `<!doctype html><title>raw</title><script>${MAKE_BLOB}</script>`
     return undefined

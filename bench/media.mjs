@@ -36,13 +36,13 @@ window.frames = () => Object.fromEntries(Object.entries(window.bench.videos).map
 window.capture = () => navigator.mediaDevices.getUserMedia(${JSON.stringify(CAPTURE)})
 `
 
-function p2pPage(room, peer) {
+function p2pPage(room, peer, cableUrl) {
   const token = signJoinToken(SECRET, { sessionId: room, peerId: peer, expiresAt: Date.now() + 3_600_000 })
   return `<!doctype html><html><head><meta charset="utf-8"><title>${peer}</title>${importmapTag()}
 <script>${RECEIVER}</script>
 <script type="module">
 import { P2pSession } from "p2p"
-const session = new P2pSession({ cableUrl: "ws://" + location.host + "/cable", sessionId: ${JSON.stringify(room)}, peerId: ${JSON.stringify(peer)}, token: ${JSON.stringify(token)} })
+const session = new P2pSession({ cableUrl: ${JSON.stringify(cableUrl)}, sessionId: ${JSON.stringify(room)}, peerId: ${JSON.stringify(peer)}, token: ${JSON.stringify(token)} })
 session.on("stream-added", ({ peerId, stream }) => window.show(peerId, stream))
 window.publish = async () => {
   const stream = await window.capture()
@@ -75,8 +75,8 @@ function peerjsPage(port, id) {
 
 const servers = await startBenchServers({
   secret: SECRET,
-  route: (path, q, peerjsPort) => {
-    if (path === "/p2p") return p2pPage(q("room"), q("peer"))
+  route: (path, q, { peerjsPort, cableUrl }) => {
+    if (path === "/p2p") return p2pPage(q("room"), q("peer"), cableUrl)
     if (path === "/peerjs") return peerjsPage(peerjsPort, q("id"))
     return undefined
   },

@@ -1,13 +1,12 @@
-// What the browser benchmarks share: a loopback-only network namespace, one HTTP port serving our
-// signaling server, the browser bundle and the bench's pages (peerjs-server on another), and
-// Chromium launched the way the tests launch it.
-import { spawnSync } from "node:child_process"
+// What the browser benchmarks share: a loopback-only network namespace, the signaling servers in a
+// process of their own, an HTTP port serving the browser bundle and the bench's pages, and Chromium
+// launched the way the tests launch it.
+import { spawn, spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import { createRequire } from "node:module"
 import { chromium } from "playwright-core"
-import { PeerServer } from "peer"
-import { SignalingServer, createClientAssetHandler, silentLogger } from "../../dist/server/index.js"
+import { createClientAssetHandler } from "../../dist/server/index.js"
 import { freePort } from "../servers/start.mjs"
 
 /** WebRTC must stay on loopback: when root, re-runs this script inside a network namespace of its own (and exits with it). */
@@ -24,30 +23,35 @@ const require = createRequire(import.meta.url)
 const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
 
 /**
- * Starts peerjs-server and, on one port, our signaling server, the browser bundle, `/peerjs.min.js`
- * and the pages `route(pathname, query, peerjsPort)` returns HTML for (undefined: 404).
+ * Starts the signaling servers (ours and peerjs-server) in a child process, as they would run in a
+ * deployment, and in this process an HTTP server for the browser bundle, `/peerjs.min.js` and the
+ * pages `route(pathname, query, { peerjsPort, cableUrl })` returns HTML for (undefined: 404).
  */
 export async function startBenchServers({ secret, route }) {
-  const peerjsPort = await freePort()
-  await new Promise((resolve) => PeerServer({ port: peerjsPort, host: "127.0.0.1", path: "/", concurrent_limit: 100_000 }, resolve))
-  const signaling = new SignalingServer({ secret, logger: silentLogger, rateLimitPerSecond: 100_000, rateLimitBurst: 100_000 })
+  const [port, p2pPort, peerjsPort] = [await freePort(), await freePort(), await freePort()]
+  const baseURL = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, [new URL("../servers/browser-signaling.mjs", import.meta.url).pathname, String(p2pPort), String(peerjsPort), baseURL, secret], { stdio: ["ignore", "pipe", "inherit"] })
+  await new Promise((resolve, reject) => {
+    child.stdout.once("data", resolve)
+    child.once("exit", (code) => reject(new Error(`the signaling servers exited (${code})`)))
+  })
+  const cableUrl = `ws://127.0.0.1:${p2pPort}/cable`
   const assets = createClientAssetHandler()
   const http = createServer((request, response) => {
-    if (assets(request, response) || signaling.handleHttp(request, response)) return
+    if (assets(request, response)) return
     const url = new URL(request.url, "http://bench.invalid")
     if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
-    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, peerjsPort)
+    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, { peerjsPort, cableUrl })
     if (html === undefined) return response.writeHead(404).end()
     response.writeHead(200, { "content-type": "text/html" }).end(html)
   })
-  signaling.attach(http)
-  const port = await freePort()
   await new Promise((resolve) => http.listen(port, "127.0.0.1", resolve))
   return {
     port,
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL,
+    cableUrl,
     async close() {
-      await signaling.close()
+      child.kill("SIGTERM")
       http.close()
     },
   }

@@ -31,6 +31,7 @@ export class HostRole implements PeerLinkDelegate {
   /** Links with their offer made ahead of time, for the next clients to join (see `PeerLink.spare`). */
   private spares: PeerLink[] = []
   private spareTimer: ReturnType<typeof setTimeout> | undefined
+  private statesTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly context: RoleContext) {
     this.states.set(context.peerId, "connected")
@@ -162,6 +163,8 @@ export class HostRole implements PeerLinkDelegate {
   stop(): void {
     clearInterval(this.sweeper)
     clearTimeout(this.spareTimer)
+    clearTimeout(this.statesTimer)
+    this.statesTimer = undefined
     for (const spare of this.spares) spare.end("stopped")
     this.spares = []
     this.media.stop()
@@ -286,8 +289,14 @@ export class HostRole implements PeerLinkDelegate {
     this.context.reportError(new P2pError("bad_message", `${link.remotePeerId}: a message about stream ${id}, which it has no part in; ignored`))
   }
 
+  // Changes within STATES_COALESCE_MS go out as one broadcast: when N clients join at once, the
+  // host sent every link every change (N² sends, each a few hundred microseconds on a busy page).
   private broadcastStates(): void {
-    this.broadcast({ type: "Data.Connection.State", data: this.peerStates })
+    if (this.statesTimer !== undefined) return
+    this.statesTimer = setTimeout(() => {
+      this.statesTimer = undefined
+      this.broadcast({ type: "Data.Connection.State", data: this.peerStates })
+    }, STATES_COALESCE_MS)
   }
 
   /** Shows a message here and sends it on every link, encoded once. */
@@ -299,8 +308,9 @@ export class HostRole implements PeerLinkDelegate {
 }
 
 /** Offers kept ready for joining clients, and how long after a join to make new ones. */
-const SPARES = 2
+const SPARES = 4
 const SPARE_REFILL_DELAY_MS = 500
+const STATES_COALESCE_MS = 20
 
 function withTo(message: DataMessage, to: string | undefined): DataMessage {
   if (to !== undefined) message.to = to
