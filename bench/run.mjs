@@ -133,7 +133,7 @@ ${mediaTables}
 
 ## Against the targets
 
-${verdicts(signaling)}
+${verdicts(signaling, JSON.parse(readFileSync(`${results}/browser.json`, "utf8")))}
 
 ## Reading these numbers
 

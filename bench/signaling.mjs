@@ -223,7 +223,7 @@ console.log(table(["server", ...counts.map((c) => `${fmt(c)} conns`), "p2p ÷ se
   name === "p2p" ? "1.00×" : ratio(ours.idle[counts.at(-1)]?.bytesPerConnection, results.servers[name].idle[counts.at(-1)]?.bytesPerConnection),
 ])))
 if (ours.idle[19000]) console.log(`\np2p-streams-channel at 19,000 connections: ${fmt(ours.idle[19000].bytesPerConnection / 1024, 1)} KB each (the hard ulimit -n here is 20,000 per process)`)
-console.log("\nRelay rate, ICE-candidate-sized messages peer to peer (higher is better; targets ≥ 0.7× ws, ≥ 1× peerjs, ≥ 30× Rails)")
+console.log("\nRelay rate, ICE-candidate-sized messages peer to peer (higher is better; targets ≥ 0.9× ws, ≥ 1× peerjs, ≥ 30× Rails)")
 console.log(table(["server", "msg/s", "p2p ÷ server", "server CPU", "msg per server CPU-second", "p2p ÷ server"], names.map((name) => {
   const { max } = results.servers[name].relay
   const same = name === "p2p"
