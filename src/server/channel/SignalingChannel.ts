@@ -150,8 +150,7 @@ export class SignalingChannel implements CableConnectionDelegate {
       await this.broker.publish(peerStream(sessionId, peerId), { kind: "evict", subscriptionId: outcome.displacedSubscriptionId, reason: "peer_replaced" })
     }
     const listener = (envelope: BrokerEnvelope) => this.onEnvelope(subscription, envelope)
-    subscription.listening(this.broker.subscribe(sessionStream(sessionId), listener))
-    subscription.listening(this.broker.subscribe(peerStream(sessionId, peerId), listener))
+    subscription.listen(this.broker, listener)
     connection.send({ type: "confirm_subscription", identifier })
     // Joining with the subscription: the same as a SessionJoin message arriving right after the confirmation.
     if (join) await this.handleOn(subscription, { state: "SessionJoin", ...join })
@@ -356,7 +355,7 @@ export class SignalingChannel implements CableConnectionDelegate {
 
   /** Drops a subscription from this node (listeners, maps, counters); idempotent. */
   private forget(subscription: Subscription): void {
-    if (subscription.stop()) this.count -= 1
+    if (subscription.stop(this.broker)) this.count -= 1
     this.hosts.delete(subscription)
     const subscriptions = this.byConnection.get(subscription.connection)
     if (subscriptions?.get(subscription.identifier) === subscription) subscriptions.delete(subscription.identifier)

@@ -1,4 +1,5 @@
 import type { ServerSignal } from "../../protocol/Signal.js"
+import { peerStream, sessionStream, type Broker, type BrokerListener } from "../store/Broker.js"
 import type { CableConnection } from "../transport/CableConnection.js"
 
 /** Where a subscription stands in its session, as far as this node knows. */
@@ -10,7 +11,8 @@ export class Subscription {
   // For a host: the clients it reported connected, re-registered if the store loses them. Made on
   // first use: most subscriptions never hold any, and idle memory per connection counts.
   private clients: Set<string> | undefined
-  private stops: Array<() => void> = []
+  // What this subscription listens with on its session's and its peer's broker streams.
+  private listener: BrokerListener | undefined
   private active = true
   /** The start of every frame this subscription delivers, with the identifier escaped once (on first use). */
   private framePrefix: string | undefined
@@ -44,14 +46,21 @@ export class Subscription {
     this.clients = undefined
   }
 
-  listening(stop: () => void): void {
-    this.stops.push(stop)
+  /** Listens on the session's stream and this peer's own. */
+  listen(broker: Broker, listener: BrokerListener): void {
+    this.listener = listener
+    broker.subscribe(sessionStream(this.sessionId), listener)
+    broker.subscribe(peerStream(this.sessionId, this.peerId), listener)
   }
 
-  /** Stops every broker listener. Returns false when it was stopped already. */
-  stop(): boolean {
-    for (const stop of this.stops) stop()
-    this.stops = []
+  /** Stops listening. Returns false when it was stopped already. */
+  stop(broker: Broker): boolean {
+    const listener = this.listener
+    this.listener = undefined
+    if (listener) {
+      broker.unsubscribe(sessionStream(this.sessionId), listener)
+      broker.unsubscribe(peerStream(this.sessionId, this.peerId), listener)
+    }
     const wasActive = this.active
     this.active = false
     return wasActive

@@ -14,8 +14,10 @@ export type BrokerListener = (envelope: BrokerEnvelope) => void
  * Streams are named by {@link sessionStream} and {@link peerStream}.
  */
 export interface Broker {
-  /** Listens on a stream; returns the function that stops listening. */
-  subscribe(stream: string, listener: BrokerListener): () => void
+  /** Listens on a stream. */
+  subscribe(stream: string, listener: BrokerListener): void
+  /** Stops `listener` listening on `stream`. */
+  unsubscribe(stream: string, listener: BrokerListener): void
   publish(stream: string, envelope: BrokerEnvelope): Promise<void>
   close(): Promise<void>
 }

@@ -5,12 +5,11 @@ export class MemoryBroker implements Broker {
   // Most streams have one listener (a peer's own stream), so a lone listener is kept without a Set.
   private readonly streams = new Map<string, BrokerListener | Set<BrokerListener>>()
 
-  subscribe(stream: string, listener: BrokerListener): () => void {
+  subscribe(stream: string, listener: BrokerListener): void {
     const current = this.streams.get(stream)
     if (current === undefined) this.streams.set(stream, listener)
     else if (current instanceof Set) current.add(listener)
     else this.streams.set(stream, new Set([current, listener]))
-    return () => this.unsubscribe(stream, listener)
   }
 
   async publish(stream: string, envelope: BrokerEnvelope): Promise<void> {
@@ -29,7 +28,7 @@ export class MemoryBroker implements Broker {
     this.streams.clear()
   }
 
-  private unsubscribe(stream: string, listener: BrokerListener): void {
+  unsubscribe(stream: string, listener: BrokerListener): void {
     const current = this.streams.get(stream)
     if (current === listener) this.streams.delete(stream)
     else if (current instanceof Set) {

@@ -19,19 +19,20 @@ export class RedisBroker implements Broker {
     options.subscriber.on("message", (stream: string, text: string) => this.received(stream, text))
   }
 
-  subscribe(stream: string, listener: BrokerListener): () => void {
+  subscribe(stream: string, listener: BrokerListener): void {
     let listeners = this.streams.get(stream)
     if (!listeners) {
       this.streams.set(stream, (listeners = new Set()))
       void this.options.subscriber.subscribe(stream).catch((error: unknown) => this.options.onInvalid?.(error))
     }
     listeners.add(listener)
-    return () => {
-      listeners.delete(listener)
-      if (listeners.size > 0 || this.streams.get(stream) !== listeners) return
-      this.streams.delete(stream)
-      void this.options.subscriber.unsubscribe(stream).catch(() => {})
-    }
+  }
+
+  unsubscribe(stream: string, listener: BrokerListener): void {
+    const listeners = this.streams.get(stream)
+    if (!listeners?.delete(listener) || listeners.size > 0) return
+    this.streams.delete(stream)
+    void this.options.subscriber.unsubscribe(stream).catch(() => {})
   }
 
   async publish(stream: string, envelope: BrokerEnvelope): Promise<void> {
