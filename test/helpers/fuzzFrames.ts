@@ -10,7 +10,19 @@ const token = fc.oneof(
   fc.integer(),
 )
 const identifier = fc.oneof(
-  fc.record({ channel: fc.oneof(fc.constant(SIGNALING_CHANNEL), fc.string({ maxLength: 40 })), session_id: id, peer_id: id, token }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc
+    .record(
+      {
+        channel: fc.oneof(fc.constant(SIGNALING_CHANNEL), fc.string({ maxLength: 40 })),
+        session_id: id,
+        peer_id: id,
+        token,
+        join: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 1 })),
+        lost_host_peer_id: fc.oneof(id, fc.anything({ maxDepth: 1 })),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 100 }),
   fc.json({ maxDepth: 2 }),
   fc.constant("x".repeat(2100)),
