@@ -1,5 +1,5 @@
-// Copies the browser client this repository builds (dist/bundle/p2p.js, the file the Node server
-// serves) and its two dependencies into the Rails gem (rails/vendor/javascript). `npm run build`
+// Copies the browser client this repository builds (dist/bundle/rails/p2p.js: what the Node server
+// serves as p2p.js, frame.js and p2p-core.js, as one file) and its two dependencies into the Rails gem (rails/vendor/javascript). `npm run build`
 // runs it; test/rails checks that the committed copy is current.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -10,8 +10,8 @@ const root = fileURLToPath(new URL("..", import.meta.url))
 const require = createRequire(import.meta.url)
 const target = join(root, "rails/vendor/javascript")
 export const VENDORED = {
-  "p2p.js": join(root, "dist/bundle/p2p.js"),
-  "p2p.js.map": join(root, "dist/bundle/p2p.js.map"),
+  "p2p.js": join(root, "dist/bundle/rails/p2p.js"),
+  "p2p.js.map": join(root, "dist/bundle/rails/p2p.js.map"),
   "actioncable.esm.js": join(dirname(require.resolve("@rails/actioncable/package.json")), "app/assets/javascripts/actioncable.esm.js"),
   "stimulus.js": join(root, "dist/bundle/stimulus.js"),
 }

@@ -22,7 +22,7 @@ const RECORDER = `
 /** A page holding one `<p2p-frame>`, recording when it connected and what Data it received. */
 export function p2pPage({ secret, room, peer, config, cableUrl }) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${peer}</title>
-${importmapTag()}
+${importmapTag({ stimulus: false })}
 <script>${RECORDER}</script>
 <script type="module">import "p2p-streams-channel/frame"</script>
 </head><body>${p2pFrameTag({ secret, sessionId: room, peerId: peer, config, cableUrl })}</body></html>`

@@ -13,5 +13,5 @@ export type { SessionStore, JoinLimits, JoinOutcome, AttachOutcome, LeaseRenewal
 export { sessionStream, peerStream, type Broker, type BrokerEnvelope, type BrokerListener } from "./store/Broker.js"
 export * from "../protocol/index.js"
 export { p2pFrameTag, type P2pFrameTagOptions } from "./p2pFrameTag.js"
-export { createClientAssetHandler, clientImportmap, importmapTag, CLIENT_ASSETS_PREFIX } from "./http/ClientAssets.js"
+export { createClientAssetHandler, clientImportmap, importmapTag, CLIENT_ASSETS_PREFIX, type ImportmapTagOptions } from "./http/ClientAssets.js"
 export { createDemoHandler, type DemoOptions } from "./demo/createDemoHandler.js"

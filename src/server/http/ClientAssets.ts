@@ -20,17 +20,19 @@ const VENDOR: Record<string, string> = {
 
 /**
  * The importmap that lets a page without a build step `import { P2pController } from "p2p"`.
- * Every name points at one bundled module, so a page loads one file and shares one instance.
- * Render it with {@link importmapTag} before any module script.
+ * The full module (`p2p`, `…/browser`, `…/stimulus`) and the one without Stimulus (`…/frame`,
+ * `…/client`) share one chunk, so a page shares one instance of every class whichever names it
+ * imports. Render it with {@link importmapTag} before any module script.
  */
 export function clientImportmap(prefix = CLIENT_ASSETS_PREFIX): { imports: Record<string, string> } {
   const bundle = `${prefix}/bundle/p2p.js`
+  const frame = `${prefix}/bundle/frame.js`
   return {
     imports: {
       p2p: bundle,
       "p2p-streams-channel/browser": bundle,
-      "p2p-streams-channel/client": bundle,
-      "p2p-streams-channel/frame": bundle,
+      "p2p-streams-channel/client": frame,
+      "p2p-streams-channel/frame": frame,
       "p2p-streams-channel/stimulus": bundle,
       "@rails/actioncable": `${prefix}/vendor/actioncable.js`,
       "@hotwired/stimulus": `${prefix}/vendor/stimulus.js`,
@@ -38,14 +40,28 @@ export function clientImportmap(prefix = CLIENT_ASSETS_PREFIX): { imports: Recor
   }
 }
 
+export interface ImportmapTagOptions {
+  /** Where the client assets are served. Default: `/p2p`. */
+  prefix?: string
+  /**
+   * Whether the page uses the Stimulus controller (`p2p`, `…/stimulus`): its module and Stimulus are
+   * preloaded too. A page with only `<p2p-frame>` or a bare `P2pSession` (`…/frame`, `…/client`)
+   * passes false and loads no Stimulus. Default: true.
+   */
+  stimulus?: boolean
+}
+
 /**
  * `<script type="importmap">…</script>` for {@link clientImportmap}, then `<link rel="modulepreload">`
- * for the bundle and the Stimulus module it imports, so the browser fetches both at once, early,
- * instead of one after the other once a module script asks.
+ * for the modules the page will load, so the browser fetches them at once, early, instead of one
+ * after the other once a module script asks. Takes the options, or (as before) the prefix alone.
  */
-export function importmapTag(prefix = CLIENT_ASSETS_PREFIX): string {
+export function importmapTag(options: ImportmapTagOptions | string = {}): string {
+  const { prefix = CLIENT_ASSETS_PREFIX, stimulus = true } = typeof options === "string" ? { prefix: options } : options
   const { imports } = clientImportmap(prefix)
-  const preload = [imports.p2p, imports["@hotwired/stimulus"]].map((href) => `<link rel="modulepreload" href="${href}">`).join("")
+  const core = `${prefix}/bundle/p2p-core.js`
+  const modules = stimulus ? [imports.p2p, core, imports["@hotwired/stimulus"]] : [imports["p2p-streams-channel/frame"], core]
+  const preload = modules.map((href) => `<link rel="modulepreload" href="${href}">`).join("")
   return `<script type="importmap">${JSON.stringify({ imports }).replace(/</g, "\\u003c")}</script>${preload}`
 }
 
