@@ -1,6 +1,6 @@
 // Copies the browser client this repository builds (dist/bundle/rails/p2p.js: what the Node server
-// serves as p2p.js, frame.js and p2p-core.js, as one file) and its two dependencies into the Rails gem (rails/vendor/javascript). `npm run build`
-// runs it; test/rails checks that the committed copy is current.
+// serves as p2p.js, frame.js and p2p-core.js, as one file) and its two dependencies into the Rails
+// gem (rails/vendor/javascript). `npm run build` runs it; test/rails checks that the copy is current.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
