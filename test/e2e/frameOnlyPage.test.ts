@@ -1,26 +1,20 @@
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import type { Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createClientAssetHandler, importmapTag, p2pFrameTag, SignalingServer, silentLogger } from "../../src/server/index.js"
-import { launchChromium, newContext } from "../helpers/browser.js"
+import { importmapTag, p2pFrameTag } from "../../src/server/index.js"
+import { newContext } from "../helpers/browser.js"
+import { startPageApp, type PageApp } from "../helpers/pageApp.js"
 
 const SECRET = "frame-only-secret-0123456789"
 
 // A page with only <p2p-frame> loads the module without Stimulus; a page that imports both names
 // still has one <p2p-frame> class and one session class.
 describe("pages without Stimulus", () => {
-  let signaling: SignalingServer
-  let http: Server
+  let app: PageApp
   let browser: Browser
   let baseUrl: string
 
   beforeAll(async () => {
-    signaling = new SignalingServer({ secret: SECRET, logger: silentLogger })
-    const assets = createClientAssetHandler()
-    http = createServer((request, response) => {
-      if (assets(request, response)) return
-      const url = new URL(request.url ?? "/", "http://test.invalid")
+    app = await startPageApp(SECRET, (url, _request, response) => {
       const peerId = url.searchParams.get("peer") ?? "nobody"
       const frame = p2pFrameTag({ secret: SECRET, sessionId: "frame-only", peerId })
       const page =
@@ -33,15 +27,10 @@ window.same = { frame: frameOnly.P2pFrameElement === full.P2pFrameElement && cus
           : `<!doctype html><head>${importmapTag({ stimulus: false })}<script type="module">import "p2p-streams-channel/frame"</script></head><body>${frame}</body>`
       response.writeHead(200, { "content-type": "text/html" }).end(page)
     })
-    signaling.attach(http)
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))
-    baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = app)
   })
   afterAll(async () => {
-    await browser?.close()
-    await signaling?.close()
-    http?.close()
+    await app?.close()
   })
 
   it("a frame-only page connects without fetching Stimulus", async () => {

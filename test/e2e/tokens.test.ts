@@ -1,26 +1,20 @@
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createClientAssetHandler, importmapTag, SignalingServer, signJoinToken, silentLogger } from "../../src/server/index.js"
-import { launchChromium, newContext } from "../helpers/browser.js"
+import { importmapTag, signJoinToken } from "../../src/server/index.js"
+import { newContext } from "../helpers/browser.js"
+import { startPageApp, type PageApp } from "../helpers/pageApp.js"
 
 const SECRET = "token-secret-0123456789abcdef"
 
 describe("tokens that renew, in Chromium", () => {
-  let signaling: SignalingServer
-  let http: Server
+  let app: PageApp
   let baseUrl: string
   let browser: Browser
   const minted: string[] = []
 
   beforeAll(async () => {
-    signaling = new SignalingServer({ secret: SECRET, logger: silentLogger })
-    const assets = createClientAssetHandler()
     // An app: a page with a <p2p-frame>, and the tiny endpoint that mints a token for its user.
-    http = createServer((request, response) => {
-      if (assets(request, response) || signaling.handleHttp(request, response)) return
-      const url = new URL(request.url ?? "/", "http://app.invalid")
+    app = await startPageApp(SECRET, (url, _request, response) => {
       const peerId = url.searchParams.get("peer") ?? "nobody"
       if (url.pathname === "/token") {
         minted.push(peerId)
@@ -32,15 +26,10 @@ describe("tokens that renew, in Chromium", () => {
 <script type="module">import "p2p"; window.errors = []; document.addEventListener("p2p:error", (e) => window.errors.push(e.detail.error.code))</script></head>
 <body><p2p-frame session-id="tokens" peer-id="${peerId}" token="${expired}"${tokenUrl}></p2p-frame></body>`)
     })
-    signaling.attach(http)
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))
-    baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = app)
   })
   afterAll(async () => {
-    await browser?.close()
-    await signaling.close()
-    http.close()
+    await app?.close()
   })
 
   const frameState = (page: Page) => page.evaluate(() => document.querySelector("p2p-frame")?.getAttribute("state"))

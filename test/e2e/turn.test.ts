@@ -1,18 +1,16 @@
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import type { Browser } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { P2pConfig } from "../../src/client/P2pConfig.js"
-import { createClientAssetHandler, importmapTag, p2pFrameTag, SignalingServer, silentLogger } from "../../src/server/index.js"
-import { launchChromium, newContext } from "../helpers/browser.js"
+import { importmapTag, p2pFrameTag } from "../../src/server/index.js"
+import { newContext } from "../helpers/browser.js"
+import { startPageApp, type PageApp } from "../helpers/pageApp.js"
 import { startTurn } from "../helpers/turnServer.js"
 
 const SECRET = "turn-test-secret-0123456789"
 
 describe("TURN relaying, with Debian's coturn", () => {
   let turn: Awaited<ReturnType<typeof startTurn>>
-  let signaling: SignalingServer
-  let http: Server
+  let app: PageApp
   let browser: Browser
   let baseUrl: string
   let config: P2pConfig
@@ -20,11 +18,7 @@ describe("TURN relaying, with Debian's coturn", () => {
   beforeAll(async () => {
     turn = await startTurn()
     config = { ice_servers: [{ urls: turn.url, username: turn.username, credential: turn.credential }], ice_transport_policy: "relay" }
-    signaling = new SignalingServer({ secret: SECRET, logger: silentLogger })
-    const assets = createClientAssetHandler()
-    http = createServer((request, response) => {
-      if (assets(request, response)) return
-      const url = new URL(request.url ?? "/", "http://test.invalid")
+    app = await startPageApp(SECRET, (url, _request, response) => {
       const peerId = url.searchParams.get("peer")
       if (url.pathname !== "/" || !peerId) return void response.writeHead(404).end()
       // A page with no framework: the frame, and its events written out.
@@ -40,15 +34,10 @@ ${p2pFrameTag({ secret: SECRET, sessionId: "turn", peerId, config })}
   })
 </script></body>`)
     })
-    signaling.attach(http)
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))
-    baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-    browser = await launchChromium()
+    ;({ baseUrl, browser } = app)
   })
   afterAll(async () => {
-    await browser?.close()
-    await signaling?.close()
-    http?.close()
+    await app?.close()
     await turn?.stop()
   })
 
