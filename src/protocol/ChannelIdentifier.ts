@@ -22,7 +22,7 @@ export interface ChannelIdentifier {
    * handles a `SessionJoin` right after `confirm_subscription`, saving the client a round trip.
    * `lostHostPeerId` is that join's `lost_host_peer_id`.
    */
-  join: { lostHostPeerId?: string } | undefined
+  join: JoinOnSubscribe | undefined
 }
 
 /**
@@ -52,7 +52,7 @@ export function parseChannelIdentifier(identifier: string): ChannelIdentifier {
   if (lost_host_peer_id !== undefined && (join !== true || typeof lost_host_peer_id !== "string" || !ID_PATTERN.test(lost_host_peer_id))) {
     throw new ProtocolError("bad_identifier", "lost_host_peer_id must be a peer id, and comes only with \"join\": true")
   }
-  const joinRequest = join === true ? (lost_host_peer_id === undefined ? {} : { lostHostPeerId: lost_host_peer_id }) : undefined
+  const joinRequest: JoinOnSubscribe | undefined = join === true ? (lost_host_peer_id === undefined ? {} : { lostHostPeerId: lost_host_peer_id }) : undefined
   return { channel: SIGNALING_CHANNEL, sessionId: session_id, peerId: peer_id, token, join: joinRequest }
 }
 

@@ -42,7 +42,7 @@ export class SignalingServer {
     command: (connection, command) => this.channel.command(connection, command),
     refused: (connection, error, options) => this.channel.refused(connection, error, options),
     closed: async (connection) => {
-      this.slices[Number(connection.id) % TICK_SLICES]?.delete(connection)
+      this.sliceOf(connection).delete(connection)
       await this.channel.closed(connection)
     },
   }
@@ -152,9 +152,13 @@ export class SignalingServer {
   }
 
   private open(ws: WebSocket): void {
-    const sequence = ++this.connectionSequence
-    const connection = new CableConnection(String(sequence), ws, this.connectionDelegate, this.options, this.metrics)
-    this.slices[sequence % TICK_SLICES]?.add(connection)
+    const connection = new CableConnection(String(++this.connectionSequence), ws, this.connectionDelegate, this.options, this.metrics)
+    this.sliceOf(connection).add(connection)
+  }
+
+  /** The group a connection is pinged with, by its sequence number. */
+  private sliceOf(connection: CableConnection): Set<CableConnection> {
+    return this.slices[Number(connection.id) % TICK_SLICES]!
   }
 
   private tick(): void {

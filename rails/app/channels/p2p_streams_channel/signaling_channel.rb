@@ -74,9 +74,7 @@ module P2pStreamsChannel
       raise Refusal.new("unknown_subscription", "not subscribed with this identifier") if @replaced
       signal = parse_signal(data)
       case signal["state"]
-      when "SessionJoin"
-        probe_host(signal["lost_host_peer_id"]) if signal["lost_host_peer_id"]
-        join
+      when "SessionJoin" then session_join(signal["lost_host_peer_id"])
       when "ProbeAck" then @probe&.cancel
       when "SessionLeave" then leave
       when "SdpOffer", "SdpAnswer", "IceCandidate" then relay(signal)
@@ -135,10 +133,15 @@ module P2pStreamsChannel
     end
 
     def join_with_subscription
-      probe_host(params[:lost_host_peer_id]) if params[:lost_host_peer_id]
-      join
+      session_join(params[:lost_host_peer_id])
     rescue StandardError => error
       rescue_with_handler(error) || raise
+    end
+
+    # A SessionJoin, by message or with the subscription: first the lost host it names is probed.
+    def session_join(lost_host_peer_id)
+      probe_host(lost_host_peer_id) if lost_host_peer_id
+      join
     end
 
     def valid_id?(id)
