@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { enterLoopbackNamespace, launchBenchBrowser, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
-import { p2pPage, peerjsPage } from "./pages/benchPages.mjs"
+import { noLibraryPage, p2pPage, peerjsPage } from "./pages/benchPages.mjs"
 import { PHASE_ORDER, PHASE_RECORDER } from "./pages/phases.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
 import { table } from "./lib/table.mjs"
@@ -22,9 +22,10 @@ const HEALING_CONFIG = { heartbeat: { interval_mls: 250, idle_timeout_mls: 1000 
 // Both signaling servers in a process of their own; our modules and the pages from this one.
 const servers = await startBenchServers({
   secret: SECRET,
-  route: (path, q, { peerjsPort, cableUrl }) => {
+  route: (path, q, { peerjsPort, cableUrl, relayUrl }) => {
     if (path === "/p2p") return p2pPage({ secret: SECRET, room: q("room"), peer: q("peer"), config: q("heal") ? HEALING_CONFIG : CONFIG, cableUrl })
     if (path === "/peerjs") return peerjsPage({ port: peerjsPort, id: q("id"), hostId: q("host") })
+    if (path === "/floor") return noLibraryPage({ relayUrl, id: q("id"), hostId: q("host") })
     if (path === "/blank") return "<!doctype html><title>raw</title>"
     return undefined
   },
@@ -35,17 +36,23 @@ const connected = (page) => page.waitForFunction(() => window.__bench?.connected
 const bench = (page) => page.evaluate(() => ({ ...window.__bench, origin: performance.timeOrigin, host: document.querySelector("p2p-frame")?.hostPeerId, state: document.querySelector("p2p-frame")?.state }))
 let round = 0
 
-/** A host and `n` clients; returns the pages and the clients' times to connected. */
+/** The page of a star's host (`peer` undefined) or of its client `peer`. */
+function starPage(kind, room, peer, extra) {
+  if (kind === "p2p") return `/p2p?room=${room}&peer=${peer ?? "host"}${extra}`
+  return peer === undefined ? `/${kind}?id=${room}-host` : `/${kind}?id=${room}-${peer}&host=${room}-host`
+}
+
+/** A host and `n` clients (`kind`: p2p, peerjs or floor); returns the pages and the clients' times to connected. */
 async function star(kind, n, extra = "") {
   round += 1
   const room = `${kind}${round}`
-  const host = await open(kind === "p2p" ? `/p2p?room=${room}&peer=host${extra}` : `/peerjs?id=${room}-host`)
+  const host = await open(starPage(kind, room, undefined, extra))
   await connected(host)
   // The tabs are opened first and then all navigate at once: the clock measures the pages joining,
   // not Chromium starting renderer processes (which took ~0.3 s for five tabs here, for either kind).
   const clients = await Promise.all(Array.from({ length: n }, () => context.newPage()))
   const started = Date.now()
-  await Promise.all(clients.map((page, i) => page.goto(kind === "p2p" ? `/p2p?room=${room}&peer=c${i}${extra}` : `/peerjs?id=${room}-c${i}&host=${room}-host`)))
+  await Promise.all(clients.map((page, i) => page.goto(starPage(kind, room, `c${i}`, extra))))
   await Promise.all(clients.map(connected))
   const views = await Promise.all(clients.map(bench))
   const phases = await Promise.all(clients.map((page) => page.evaluate(() => window.__phases)))
@@ -62,9 +69,12 @@ async function closeAll(pages) {
   await Promise.all(pages.map((page) => page.close().catch(() => {})))
 }
 
-// 1. Time to connected. One small star of each kind first, not counted: both servers and the
-// browser run their code paths once (JIT, caches), so neither kind is measured cold.
-for (const kind of ["p2p", "peerjs"]) {
+// 1. Time to connected: ours, PeerJS, and the same star with no library (the floor). One small star
+// of each kind first, not counted: the servers and the browser run their code paths once (JIT,
+// caches), so no kind is measured cold. The kinds take turns, run by run, so that a busy stretch of
+// the machine falls on all of them alike.
+const KINDS = ["p2p", "peerjs", "floor"]
+for (const kind of KINDS) {
   const warm = await star(kind, 2)
   await closeAll([warm.host, ...warm.clients])
 }
@@ -72,17 +82,19 @@ const sizes = smoke ? [2] : quick ? [5] : [5, 10, 20]
 const connectTimes = {}
 for (const n of sizes) {
   connectTimes[n] = {}
-  for (const kind of ["p2p", "peerjs"]) {
-    const runs = []
-    // The slowest client decides "all", and one busy moment moves it: more runs for the small stars.
-    for (let run = 0; run < (quick ? 1 : n <= 5 ? 4 : n <= 10 ? 3 : 2); run += 1) {
+  const runs = Object.fromEntries(KINDS.map((kind) => [kind, []]))
+  // The slowest client decides "all", and one busy moment moves it: more runs for the small stars.
+  for (let run = 0; run < (quick ? 1 : n <= 5 ? 6 : n <= 10 ? 4 : 2); run += 1) {
+    for (const kind of KINDS) {
       const result = await star(kind, n)
-      runs.push(result)
+      runs[kind].push(result)
       await closeAll([result.host, ...result.clients])
     }
-    const perClient = runs.flatMap((run) => run.perClient)
-    const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs.flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
-    connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs.map((run) => run.all)), phases }
+  }
+  for (const kind of KINDS) {
+    const perClient = runs[kind].flatMap((run) => run.perClient)
+    const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs[kind].flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
+    connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs[kind].map((run) => run.all)), phases }
     console.log(`  ${kind} 1 + ${n}: median ${fmt(connectTimes[n][kind].median)} ms`)
   }
 }
@@ -188,14 +200,15 @@ await browser.close()
 await servers.close()
 
 console.log("\n## results")
-console.log("\nTime to connected, 1 host + N clients (ms, lower is better): per client from navigation start, and all clients from the moment every tab begins to navigate")
-console.log(table(["clients", "p2p median", "p2p max", "p2p all", "PeerJS median", "PeerJS max", "PeerJS all", "p2p ÷ PeerJS (all)"], sizes.map((n) => {
-  const { p2p, peerjs } = connectTimes[n]
-  return [String(n), fmt(p2p.median), fmt(p2p.max), fmt(p2p.all), fmt(peerjs.median), fmt(peerjs.max), fmt(peerjs.all), ratio(p2p.all, peerjs.all)]
+console.log("\nTime to connected, 1 host + N clients (ms, lower is better): per client from navigation start, and all clients from the moment every tab begins to navigate; \"no library\" is the same star built by an inline script with no library (the floor)")
+console.log(table(["clients", "p2p median", "p2p max", "p2p all", "PeerJS median", "PeerJS max", "PeerJS all", "no library median", "no library all", "p2p ÷ PeerJS (all)", "no library ÷ PeerJS (all)"], sizes.map((n) => {
+  const { p2p, peerjs, floor } = connectTimes[n]
+  return [String(n), fmt(p2p.median), fmt(p2p.max), fmt(p2p.all), fmt(peerjs.median), fmt(peerjs.max), fmt(peerjs.all), fmt(floor.median), fmt(floor.all), ratio(p2p.all, peerjs.all), ratio(floor.all, peerjs.all)]
 })))
 const firstSize = sizes[0]
-console.log(`\nWhere a client's time goes, 1 host + ${firstSize} clients: median ms from navigation start at which each step happened (recorded by wrapping the page's WebSocket and RTCPeerConnection, the same for both). A PeerJS client offers to its host; ours answers the host's offer.`)
-console.log(table(["step", "p2p-streams-channel", "PeerJS"], PHASE_ORDER.filter((phase) => !Number.isNaN(connectTimes[firstSize].p2p.phases[phase]) || !Number.isNaN(connectTimes[firstSize].peerjs.phases[phase])).map((phase) => [phase, fmt(connectTimes[firstSize].p2p.phases[phase]), fmt(connectTimes[firstSize].peerjs.phases[phase])])))
+const stepsSeen = PHASE_ORDER.filter((phase) => KINDS.some((kind) => !Number.isNaN(connectTimes[firstSize][kind].phases[phase])))
+console.log(`\nWhere a client's time goes, 1 host + ${firstSize} clients: median ms from navigation start at which each step happened (recorded by wrapping the page's WebSocket and RTCPeerConnection, the same for all three). A PeerJS client and a no-library client offer to their host; ours answers the host's offer.`)
+console.log(table(["step", "p2p-streams-channel", "PeerJS", "no library"], stepsSeen.map((phase) => [phase, ...KINDS.map((kind) => fmt(connectTimes[firstSize][kind].phases[phase]))])))
 console.log(`\nRelay through the host, ${relayClients} clients, ${fmt(MESSAGES)} × ${SIZE} B messages (MiB/s, higher is better), against a raw RTCDataChannel between two pages`)
 console.log(table(["path", "per receiver", "aggregate", "÷ raw channel", "delivered"], [
   ["host → every client (fan-out)", fmt(relay.fanOut.perClientBytes / 2 ** 20, 1), fmt(relay.fanOut.aggregateBytes / 2 ** 20, 1), ratio(relay.fanOut.aggregateBytes, raw.bytes), `${fmt(relay.fanOut.delivered * 100, 1)}%`],

@@ -49,6 +49,7 @@ const svg = barChart([
   { title: "Browser: all clients connected, 1 host + N clients (ms, lower is better)", unit: "ms", bars: browser.sizes.flatMap((n) => [
     { label: `p2p-streams-channel, ${n} clients`, value: browser.connectTimes[n].p2p.all, ours: true },
     { label: `PeerJS, ${n} clients`, value: browser.connectTimes[n].peerjs.all },
+    ...(browser.connectTimes[n].floor ? [{ label: `no library (floor), ${n} clients`, value: browser.connectTimes[n].floor.all }] : []),
   ]) },
   { title: "Healing: host gone → all clients on a new host (ms)", unit: "ms", bars: [
     { label: "host tab closed (median)", value: browser.healing.close.median, ours: true },
@@ -100,9 +101,13 @@ ${signalingTables}
 Headless Chromium (Debian's package) in a loopback-only network namespace, all pages in one
 browser. Time to connected counts from each page's navigation start to its data channel opening
 (\`p2p:connected\`; for PeerJS, the connection's \`open\`), and "all" from the moment the client
-pages, their tabs already open, all begin to navigate, to the last one connected. The raw
-RTCDataChannel reference is two of the same pages joined by one channel with no library: the
-physical limit here.
+pages, their tabs already open, all begin to navigate, to the last one connected. The
+**no library** star is the floor of that measure: the same star built by an inline script in each
+page's head, with no library — a plain WebSocket to a plain \`ws\` relay and one
+RTCPeerConnection with one data channel, opened while the page is still parsing; a client offers,
+the host answers, candidates trickle. No session, no tokens, no checks, no recovery. The three
+kinds take turns, run by run. The raw RTCDataChannel reference of the relay table is two of the
+same pages joined by one channel with no library: the physical limit here.
 
 ${browserTables}
 

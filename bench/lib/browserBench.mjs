@@ -24,24 +24,26 @@ const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
 
 /**
  * Starts the signaling servers (ours and peerjs-server) in a child process, as they would run in a
- * deployment, and in this process an HTTP server for the browser bundle, `/peerjs.min.js` and the
- * pages `route(pathname, query, { peerjsPort, cableUrl })` returns HTML for (undefined: 404).
+ * deployment (with the plain `ws` relay the no-library pages signal through), and in this process an
+ * HTTP server for the browser bundle, `/peerjs.min.js` and the pages
+ * `route(pathname, query, { peerjsPort, cableUrl, relayUrl })` returns HTML for (undefined: 404).
  */
 export async function startBenchServers({ secret, route }) {
-  const [port, p2pPort, peerjsPort] = [await freePort(), await freePort(), await freePort()]
+  const [port, p2pPort, peerjsPort, relayPort] = [await freePort(), await freePort(), await freePort(), await freePort()]
   const baseURL = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [new URL("../servers/browser-signaling.mjs", import.meta.url).pathname, String(p2pPort), String(peerjsPort), baseURL, secret], { stdio: ["ignore", "pipe", "inherit"] })
+  const child = spawn(process.execPath, [new URL("../servers/browser-signaling.mjs", import.meta.url).pathname, String(p2pPort), String(peerjsPort), String(relayPort), baseURL, secret], { stdio: ["ignore", "pipe", "inherit"] })
   await new Promise((resolve, reject) => {
     child.stdout.once("data", resolve)
     child.once("exit", (code) => reject(new Error(`the signaling servers exited (${code})`)))
   })
   const cableUrl = `ws://127.0.0.1:${p2pPort}/cable`
+  const relayUrl = `ws://127.0.0.1:${relayPort}/`
   const assets = createClientAssetHandler()
   const http = createServer((request, response) => {
     if (assets(request, response)) return
     const url = new URL(request.url, "http://bench.invalid")
     if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
-    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, { peerjsPort, cableUrl })
+    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, { peerjsPort, cableUrl, relayUrl })
     if (html === undefined) return response.writeHead(404).end()
     response.writeHead(200, { "content-type": "text/html" }).end(html)
   })

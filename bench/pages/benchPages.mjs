@@ -1,5 +1,5 @@
-// The pages the browser benchmark opens: our frame with no UI (so rendering is not measured), and
-// the PeerJS equivalent.
+// The pages the browser benchmark opens: our frame with no UI (so rendering is not measured), the
+// PeerJS equivalent, and the same star with no library at all (the floor).
 import { importmapTag, p2pFrameTag } from "../../dist/server/index.js"
 
 const RECORDER = `
@@ -42,5 +42,49 @@ export function peerjsPage({ port, id, hostId }) {
   })`
     : `peer.on("open", () => (window.__bench.connectedAt ??= Date.now()))
   peer.on("connection", (connection) => connection.on("data", () => window.__bench.count++))`}
+</script></head><body></body></html>`
+}
+
+/**
+ * The same star with no library, the floor of this benchmark: an inline script in the page's head
+ * opens a plain `ws` relay socket and one RTCPeerConnection with one data channel at once. A client
+ * offers to the host, trickling candidates; the host answers. No session, no checks, no recovery.
+ */
+export function noLibraryPage({ relayUrl, id, hostId }) {
+  const to = JSON.stringify(hostId)
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${id}</title>
+<script>
+  window.__bench = { connectedAt: undefined }
+  const socket = new WebSocket(${JSON.stringify(`${relayUrl}?id=${encodeURIComponent(id)}`)})
+  const queued = []
+  const send = (to, payload) => {
+    const message = JSON.stringify({ to, payload })
+    if (socket.readyState === WebSocket.OPEN) socket.send(message)
+    else queued.push(message)
+  }
+  socket.onopen = () => queued.splice(0).forEach((message) => socket.send(message))
+  ${hostId
+    ? `const pc = new RTCPeerConnection({ iceServers: [] })
+  const channel = pc.createDataChannel("bench")
+  channel.onopen = () => (window.__bench.connectedAt ??= Date.now())
+  pc.onicecandidate = ({ candidate }) => candidate && send(${to}, { candidate })
+  pc.createOffer().then((offer) => pc.setLocalDescription(offer)).then(() => send(${to}, { description: pc.localDescription }))
+  socket.onmessage = ({ data }) => {
+    const { payload } = JSON.parse(data)
+    if (payload.description) pc.setRemoteDescription(payload.description)
+    else pc.addIceCandidate(payload.candidate)
+  }`
+    : `window.__bench.connectedAt = Date.now()
+  const links = new Map()
+  socket.onmessage = async ({ data }) => {
+    const { from, payload } = JSON.parse(data)
+    if (!payload.description) return links.get(from)?.addIceCandidate(payload.candidate)
+    const pc = new RTCPeerConnection({ iceServers: [] })
+    links.set(from, pc)
+    pc.onicecandidate = ({ candidate }) => candidate && send(from, { candidate })
+    await pc.setRemoteDescription(payload.description)
+    await pc.setLocalDescription(await pc.createAnswer())
+    send(from, { description: pc.localDescription })
+  }`}
 </script></head><body></body></html>`
 }

@@ -1,18 +1,5 @@
-// The floor: a plain `ws` relay. Each socket registers an id; a message {to, payload} goes to that
-// id as {from, payload}; {type: "join"} is answered {type: "ready"}. No protocol, no checks.
-import { WebSocketServer } from "ws"
+// The plain `ws` relay (see wsRelayServer.mjs) on the port given, for the signaling benchmark.
+import { listenWsRelay } from "./wsRelayServer.mjs"
 
-const port = Number(process.argv[2])
-const sockets = new Map()
-const wss = new WebSocketServer({ port, host: "127.0.0.1", perMessageDeflate: false })
-wss.on("connection", (socket, request) => {
-  const id = new URL(request.url, "http://x").searchParams.get("id")
-  sockets.set(id, socket)
-  socket.on("close", () => sockets.delete(id))
-  socket.on("message", (data) => {
-    const message = JSON.parse(data.toString())
-    if (message.type === "join") return socket.send('{"type":"ready"}')
-    sockets.get(message.to)?.send(JSON.stringify({ from: id, payload: message.payload }))
-  })
-})
-wss.on("listening", () => process.stdout.write("ready\n"))
+await listenWsRelay(Number(process.argv[2]))
+process.stdout.write("ready\n")

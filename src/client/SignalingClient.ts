@@ -87,22 +87,36 @@ export class SignalingClient {
     if (this.consumer || this.fetchingToken) return
     const provider = this.options.tokenProvider
     if (!provider) return this.open()
+    let token: string | Promise<string>
+    try {
+      token = provider()
+    } catch (error) {
+      return this.tokenFailed(error)
+    }
+    // A token given at once opens the socket in this task; a promised one once it settles.
+    if (typeof token === "string") return this.tokenReady(token)
     this.fetchingToken = true
-    Promise.resolve()
-      .then(provider)
-      .then(
-        (token) => {
-          this.fetchingToken = false
-          // An empty token is no token (a server with open joins needs none).
-          this.token = typeof token === "string" && token !== "" ? token : undefined
-          if (this.wanted && !this.consumer) this.open()
-        },
-      )
-      .catch((error: unknown) => {
+    Promise.resolve(token).then(
+      (value) => {
         this.fetchingToken = false
-        this.delegate.tokenFailed(error)
-        if (this.wanted) this.retry()
-      })
+        if (this.wanted && !this.consumer) this.tokenReady(value)
+      },
+      (error: unknown) => {
+        this.fetchingToken = false
+        this.tokenFailed(error)
+      },
+    )
+  }
+
+  private tokenReady(token: unknown): void {
+    // An empty token is no token (a server with open joins needs none).
+    this.token = typeof token === "string" && token !== "" ? token : undefined
+    this.open()
+  }
+
+  private tokenFailed(error: unknown): void {
+    this.delegate.tokenFailed(error)
+    if (this.wanted) this.retry()
   }
 
   /** Sends a signal; false when the subscription is not confirmed. */

@@ -158,19 +158,22 @@ export class P2pFrameElement extends HTMLElement {
     return this.current?.unpublish(stream) ?? Promise.resolve()
   }
 
-  private async provideToken(): Promise<string> {
+  // The token attribute alone is given at once (no promise), so the socket opens in this same task.
+  private provideToken(): string | Promise<string> {
     if (this.tokenProvider) return this.tokenProvider()
     const url = this.getAttribute("token-url")
-    if (url) {
-      const response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json, text/plain" } })
-      if (!response.ok) throw new Error(`token-url ${url} answered ${response.status}`)
-      const text = (await response.text()).trim()
-      const token = text.startsWith("{") ? (JSON.parse(text) as { token?: unknown }).token : text
-      if (typeof token !== "string" || !token) throw new Error(`token-url ${url} gave no token`)
-      this.setAttribute("token", token)
-      return token
-    }
+    if (url) return this.fetchToken(url)
     return this.getAttribute("token") ?? ""
+  }
+
+  private async fetchToken(url: string): Promise<string> {
+    const response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json, text/plain" } })
+    if (!response.ok) throw new Error(`token-url ${url} answered ${response.status}`)
+    const text = (await response.text()).trim()
+    const token = text.startsWith("{") ? (JSON.parse(text) as { token?: unknown }).token : text
+    if (typeof token !== "string" || !token) throw new Error(`token-url ${url} gave no token`)
+    this.setAttribute("token", token)
+    return token
   }
 
   private get config(): P2pConfig {

@@ -154,6 +154,34 @@ describe("tokens that renew", () => {
       await server.close()
     }
   }, 40_000)
+
+  it("a tokenProvider that throws, then rejects, is reported each time and asked again; its first token joins", async () => {
+    const t = await startTestServer()
+    let asked = 0
+    const p = peer({
+      cableUrl: t.cableUrl,
+      sessionId: "broken-provider",
+      peerId: "host",
+      tokenProvider: () => {
+        asked += 1
+        if (asked === 1) throw new Error("no token yet")
+        if (asked === 2) return Promise.reject(new Error("token service down"))
+        return token("broken-provider", "host")
+      },
+    })
+    p.session.start()
+    try {
+      await eventually(() => p.session.state === "connected", 10_000, "joined with the third answer (two retries, about 1 s and 2 s apart)")
+      expect(asked).toBe(3)
+      expect(p.errors.map((error) => [error.code, (error.cause as Error).message])).toEqual([
+        ["token_expired", "no token yet"],
+        ["token_expired", "token service down"],
+      ])
+    } finally {
+      p.session.stop()
+      await t.close()
+    }
+  }, 15_000)
 })
 
 describe("send() refuses what JSON cannot carry, and says why", () => {

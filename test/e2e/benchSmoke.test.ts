@@ -23,7 +23,8 @@ describe("benchmarks (smoke)", () => {
     expect(output).toMatch(/Time to connected, 1 host \+ N clients/)
     expect(output).toMatch(/raw RTCDataChannel, page → page/)
     expect(output).toMatch(/\| tab closed +\| \d+/)
-    expect(output).toMatch(/\| data channel open +\| \d+ +\| \d+ +\|/)
+    expect(output).toMatch(/\| data channel open +\| \d+ +\| \d+ +\| \d+ +\|/)
+    expect(output).toMatch(/\| 2 +(\| [\d,]+ +){9}\| [\d.]+× +\| [\d.]+× +\|/)
   }, 200_000)
 
   it("bench:files sends a file each way and prints its tables", () => {
