@@ -2,6 +2,7 @@
 // process of their own, an HTTP port serving the browser bundle and the bench's pages, and Chromium
 // launched the way the tests launch it.
 import { spawn, spawnSync } from "node:child_process"
+import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import { createRequire } from "node:module"
@@ -21,6 +22,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
 
 const require = createRequire(import.meta.url)
 const PEERJS_BUNDLE = readFileSync(require.resolve("peerjs/dist/peerjs.min.js"))
+const PEERJS_ETAG = `"${createHash("sha256").update(PEERJS_BUNDLE).digest("base64url").slice(0, 27)}"`
 
 /**
  * Starts the signaling servers (ours and peerjs-server) in a child process, as they would run in a
@@ -42,7 +44,11 @@ export async function startBenchServers({ secret, route }) {
   const http = createServer((request, response) => {
     if (assets(request, response)) return
     const url = new URL(request.url, "http://bench.invalid")
-    if (url.pathname === "/peerjs.min.js") return response.writeHead(200, { "content-type": "text/javascript" }).end(PEERJS_BUNDLE)
+    // PeerJS's script is served as ours are (a tag, revalidated on every load), so both are cached alike.
+    if (url.pathname === "/peerjs.min.js") {
+      if (request.headers["if-none-match"] === PEERJS_ETAG) return response.writeHead(304, { etag: PEERJS_ETAG, "cache-control": "no-cache" }).end()
+      return response.writeHead(200, { "content-type": "text/javascript", etag: PEERJS_ETAG, "cache-control": "no-cache" }).end(PEERJS_BUNDLE)
+    }
     const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, { peerjsPort, cableUrl, relayUrl })
     if (html === undefined) return response.writeHead(404).end()
     response.writeHead(200, { "content-type": "text/html" }).end(html)

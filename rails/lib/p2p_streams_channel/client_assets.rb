@@ -1,3 +1,5 @@
+require "digest"
+
 module P2pStreamsChannel
   # Serves, under /p2p/ (GET and HEAD only), the vendored browser client and — for apps without a
   # build step or importmap-rails — the app's own app/javascript/**/*.js at /p2p/app/, so pages can
@@ -23,12 +25,22 @@ module P2pStreamsChannel
       file = resolve(env["PATH_INFO"].to_s)
       return @app.call(env) unless file && File.file?(file)
       body = File.binread(file)
+      etag = %("#{Digest::SHA256.base64digest(body).tr("+/", "-_").delete("=")[0, 27]}")
+      # Revalidated on every load; unchanged, it costs a 304 and the browser keeps its copy (and the
+      # code it compiled from it).
+      return [304, { "ETag" => etag, "Cache-Control" => "no-cache" }, []] if etag_matches?(env["HTTP_IF_NONE_MATCH"], etag)
       type = file.end_with?(".map") ? "application/json" : "text/javascript; charset=utf-8"
-      headers = { "Content-Type" => type, "Cache-Control" => "no-cache", "Content-Length" => body.bytesize.to_s }
+      headers = { "Content-Type" => type, "Cache-Control" => "no-cache", "ETag" => etag, "Content-Length" => body.bytesize.to_s }
       [200, headers, env["REQUEST_METHOD"] == "HEAD" ? [] : [body]]
     end
 
     private
+
+    # If-None-Match: *, or a list of (possibly weak) tags, one of which is this one.
+    def etag_matches?(header, etag)
+      return false if header.nil? || header.empty? || header.bytesize > 4096
+      header.split(",").any? { |tag| tag = tag.strip; tag == "*" || tag == etag || tag == "W/#{etag}" }
+    end
 
     def resolve(path)
       return File.join(ROOT, FILES[path]) if FILES.key?(path)
