@@ -89,6 +89,10 @@ ActionCable relay (async adapter, puma bound with \`?low_latency=true\`). The **
 this project's own channel in a Rails app (the gem's dummy app under puma, in-process store), driven
 by the same load generator over the same protocol as the Node server. Messages are the size of an
 ICE candidate. For p2p-streams-channel the per-connection rate limit (a flood guard) is raised.
+For the relay, every server is started and linked first, and then their trials take turns — one
+server under load at a time, five trials of 2 s each, the median kept — so that a busy stretch of
+this shared machine falls on all of them alike (run one after the other, the references moved by
+±10 % between runs).
 
 With two cores, the one-core load generator can be what limits the rate; the **server CPU** column
 says how busy the server was, and **messages per server CPU-second** compares the servers' cost per

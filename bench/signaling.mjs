@@ -86,69 +86,90 @@ async function pairs(name, port, count) {
   return hosts.map((host, i) => ({ from: host, to: clients[i] }))
 }
 
-// 2. Relay: the most messages per second through the server, and one-way latency.
-async function relay(name, { seconds, moderateRate, pairCount = 20, window = 32 }) {
-  return withServer(name, async (server, port) => {
-    const links = await pairs(name, port, pairCount)
-    const run = async (mode, seconds) => {
-      let delivered = 0
-      const latencies = []
-      let running = true
-      for (const link of links) {
-        link.inFlight = 0
-        link.to.onPayload((payload) => {
-          delivered += 1
-          link.inFlight -= 1
-          latencies.push(performance.now() - Number(payload.slice(3)))
-          if (mode === "max" && running) pump(link)
-        })
-      }
-      const send = (link) => {
-        link.inFlight += 1
-        link.from.send("client", `ts=${performance.now()} ${CANDIDATE}`)
-      }
-      const pump = (link) => {
-        while (link.inFlight < window) send(link)
-      }
-      const started = performance.now()
-      const cpuBefore = server.cpuSeconds()
-      let timer
-      if (mode === "max") links.forEach(pump)
-      else {
-        // A steady `moderateRate` messages/s over all links, sent every 10 ms.
-        let sent = 0
-        timer = setInterval(() => {
-          const due = Math.floor(((performance.now() - started) / 1000) * moderateRate) - sent
-          for (let i = 0; i < due; i += 1) send(links[(sent + i) % links.length])
-          sent += due
-        }, 10)
-      }
-      await sleep(seconds * 1000)
-      running = false
-      clearInterval(timer)
-      const elapsed = (performance.now() - started) / 1000
-      const cpu = server.cpuSeconds() - cpuBefore
-      await sleep(500)
-      return {
-        perSecond: delivered / elapsed,
-        // How busy the server was, and how much it relays per second of its own CPU: a measure of its
-        // cost that holds even when the one-core load generator is what limits the rate.
-        serverCpu: cpu / elapsed,
-        perCpuSecond: delivered / cpu,
-        p50: median(latencies),
-        p99: percentile(latencies, 99),
-      }
+// 2. Relay: the most messages per second through the server, and one-way latency. Every server is
+// started and linked first; then their trials take turns, one server under load at a time, so that a
+// busy stretch of the machine falls on all of them alike.
+async function relayRig(name, { pairCount = 20, window = 32 } = {}) {
+  const port = await freePort()
+  const server = await startServer(name, port, SERVER_CORE)
+  const links = await pairs(name, port, pairCount)
+  const run = async (mode, seconds, moderateRate) => {
+    let delivered = 0
+    const latencies = []
+    let running = true
+    for (const link of links) {
+      link.inFlight = 0
+      link.to.onPayload((payload) => {
+        delivered += 1
+        link.inFlight -= 1
+        latencies.push(performance.now() - Number(payload.slice(3)))
+        if (mode === "max" && running) pump(link)
+      })
     }
-    await run("max", 1) // warm-up: JIT, buffers
-    // The median of three trials: short runs on a shared machine vary.
-    const trials = []
-    for (let trial = 0; trial < 3; trial += 1) trials.push(await run("max", seconds))
-    const max = trials.sort((x, y) => x.perSecond - y.perSecond)[1]
-    const moderate = await run("moderate", seconds)
-    await closeAll(links.flatMap((link) => [link.from, link.to]))
-    console.log(`  ${name} relay: ${fmt(max.perSecond)} msg/s; at ${moderateRate}/s p50 ${fmt(moderate.p50, 2)} ms`)
-    return { max, moderate }
-  })
+    const send = (link) => {
+      link.inFlight += 1
+      link.from.send("client", `ts=${performance.now()} ${CANDIDATE}`)
+    }
+    const pump = (link) => {
+      while (link.inFlight < window) send(link)
+    }
+    const started = performance.now()
+    const cpuBefore = server.cpuSeconds()
+    let timer
+    if (mode === "max") links.forEach(pump)
+    else {
+      // A steady `moderateRate` messages/s over all links, sent every 10 ms.
+      let sent = 0
+      timer = setInterval(() => {
+        const due = Math.floor(((performance.now() - started) / 1000) * moderateRate) - sent
+        for (let i = 0; i < due; i += 1) send(links[(sent + i) % links.length])
+        sent += due
+      }, 10)
+    }
+    await sleep(seconds * 1000)
+    running = false
+    clearInterval(timer)
+    const elapsed = (performance.now() - started) / 1000
+    const cpu = server.cpuSeconds() - cpuBefore
+    await sleep(500)
+    return {
+      perSecond: delivered / elapsed,
+      // How busy the server was, and how much it relays per second of its own CPU: a measure of its
+      // cost that holds even when the one-core load generator is what limits the rate.
+      serverCpu: cpu / elapsed,
+      perCpuSecond: delivered / cpu,
+      p50: median(latencies),
+      p99: percentile(latencies, 99),
+    }
+  }
+  return {
+    run,
+    async close() {
+      await closeAll(links.flatMap((link) => [link.from, link.to]))
+      await server.stop()
+    },
+  }
+}
+
+/** The relay of every server in `names`: the median of `trials` turns at the maximum rate, then one at `moderateRate`. */
+async function relayAll(names, { seconds, trials, moderateRate }) {
+  const rigs = {}
+  try {
+    for (const name of names) rigs[name] = await relayRig(name)
+    for (const name of names) await rigs[name].run("max", 1) // warm-up: JIT, buffers
+    const runs = Object.fromEntries(names.map((name) => [name, []]))
+    for (let trial = 0; trial < trials; trial += 1) for (const name of names) runs[name].push(await rigs[name].run("max", seconds))
+    const results = {}
+    for (const name of names) {
+      const max = runs[name].sort((x, y) => x.perSecond - y.perSecond)[Math.floor(trials / 2)]
+      const moderate = await rigs[name].run("moderate", seconds, moderateRate)
+      console.log(`  ${name} relay: ${fmt(max.perSecond)} msg/s; at ${moderateRate}/s p50 ${fmt(moderate.p50, 2)} ms`)
+      results[name] = { max, moderate }
+    }
+    return results
+  } finally {
+    for (const rig of Object.values(rigs)) await rig.close()
+  }
 }
 
 // 3. Join latency: fresh connections joining fresh sessions at `rate` per second.
@@ -204,11 +225,12 @@ for (const name of names) {
   results.servers[name] = {
     label: SERVERS[name].label,
     idle: await idleMemory(name, serverCounts),
-    relay: await relay(name, { seconds: smoke ? 0.3 : quick ? 1 : 3, moderateRate: 2000 }),
     joins: await joins(name, { rate: smoke ? 200 : 1000, seconds: smoke ? 1 : quick ? 2 : 3 }),
-
   }
 }
+console.log("relay, the servers taking turns:")
+const relays = await relayAll(names, { seconds: smoke ? 0.3 : quick ? 1 : 2, trials: smoke ? 1 : quick ? 3 : 5, moderateRate: 2000 })
+for (const name of names) results.servers[name].relay = relays[name]
 
 const ours = results.servers.p2p
 console.log("\n## results")
