@@ -149,7 +149,11 @@ ${verdicts(signaling, JSON.parse(readFileSync(`${results}/browser.json`, "utf8")
 - The hard \`ulimit -n\` here is 20,000 per process, so the largest idle run is 19,000 connections
   (the load generator holds the other end of each).
 - A two-core machine runs Chromium's pages, the signaling server and the test harness together; the
-  browser figures are what a crowded laptop sees, not a fast one.
+  browser figures are what a crowded laptop sees, not a fast one. Time to connected is bound by the
+  CPU there: the pages of a 1 + 5 star use about as much CPU as two cores give in that time, most of
+  it Chromium's own (loading a page, the WebRTC stack). So the floor — the same star with no library
+  — is only 0.8–0.9× PeerJS's time, and the figures move by ±15 % between runs (the three kinds take
+  turns so that a busy stretch falls on all of them).
 - The file fan-out row is per receiver: the host sends every byte once per client it relays to, so
   its uplink carries the figure times the number of clients it relays to (here ${files.fanOut}: ${((files.fan.perReceiver * files.fanOut) / 2 ** 20).toFixed(1)} MiB/s in all, against
   ${(files.raw.perReceiver / 2 ** 20).toFixed(1)} MiB/s for one raw channel), while six browser pages share two cores. Chat during a
