@@ -350,19 +350,20 @@ export class P2pSession extends Emitter<P2pSessionEvents> {
   }
 
   // A connected client has nothing to join; it may be back only to restart ICE.
-  private get joined(): boolean {
-    return this.role?.kind === "client" && this.role.connected
+  private get connectedClient(): ClientRole | undefined {
+    return this.role?.kind === "client" && this.role.connected ? this.role : undefined
   }
 
   /** Every subscription that is not a connected client's joins with it, saving a round trip. */
   private joinRequest(): JoinOnSubscribe | undefined {
-    if (this.joined || this.currentState === "closed") return undefined
+    if (this.connectedClient || this.currentState === "closed") return undefined
     return this.lostHost ? { lostHostPeerId: this.lostHost } : {}
   }
 
   private signalingConnected(joinRequested: boolean): void {
     this.tokenRetried = false
-    if (this.joined && this.role?.kind === "client") return this.role.signalingReady()
+    const client = this.connectedClient
+    if (client) return client.signalingReady()
     this.join(!joinRequested)
   }
 

@@ -15,6 +15,7 @@ module P2pStreamsChannel
 
     def initialize(app)
       @app = app
+      @assets = {} # path => [mtime, body, etag]: read and hashed once per version of the file
     end
 
     # "controllers/chat_controller" maps, through the importmap's "controllers/" prefix, to a URL without ".js".
@@ -24,8 +25,7 @@ module P2pStreamsChannel
       return @app.call(env) unless %w[GET HEAD].include?(env["REQUEST_METHOD"])
       file = resolve(env["PATH_INFO"].to_s)
       return @app.call(env) unless file && File.file?(file)
-      body = File.binread(file)
-      etag = %("#{Digest::SHA256.base64digest(body).tr("+/", "-_").delete("=")[0, 27]}")
+      body, etag = asset(file)
       # Revalidated on every load; unchanged, it costs a 304 and the browser keeps its copy (and the
       # code it compiled from it).
       return [304, { "ETag" => etag, "Cache-Control" => "no-cache" }, []] if etag_matches?(env["HTTP_IF_NONE_MATCH"], etag)
@@ -35,6 +35,16 @@ module P2pStreamsChannel
     end
 
     private
+
+    def asset(file)
+      mtime = File.mtime(file)
+      cached = @assets[file]
+      return cached.drop(1) if cached && cached[0] == mtime
+      body = File.binread(file)
+      etag = %("#{Digest::SHA256.base64digest(body).tr("+/", "-_").delete("=")[0, 27]}")
+      @assets[file] = [mtime, body, etag]
+      [body, etag]
+    end
 
     # If-None-Match: *, or a list of (possibly weak) tags, one of which is this one.
     def etag_matches?(header, etag)

@@ -37,6 +37,21 @@ RSpec.describe P2pStreamsChannel::ClientAssets do
     end
   end
 
+  it "an app module edited on disk is served anew, with a new tag" do
+    file = Rails.root.join("app/javascript/client_assets_spec_tmp.js")
+    File.write(file, "export const version = 1\n")
+    first = request.get("/p2p/app/client_assets_spec_tmp.js")
+    expect(first.body).to include("version = 1")
+    File.write(file, "export const version = 2\n")
+    File.utime(Time.now + 5, Time.now + 5, file)
+    second = request.get("/p2p/app/client_assets_spec_tmp.js", "HTTP_IF_NONE_MATCH" => first.headers["ETag"])
+    expect(second.status).to eq(200)
+    expect(second.body).to include("version = 2")
+    expect(second.headers["ETag"]).not_to eq(first.headers["ETag"])
+  ensure
+    File.delete(file) if file && File.exist?(file)
+  end
+
   it "leaves every other path and method to the app" do
     expect(request.get("/p2p/nothing.js").body).to eq("app")
     expect(request.post("/p2p/bundle/p2p.js").body).to eq("app")
