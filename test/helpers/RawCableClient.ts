@@ -71,6 +71,19 @@ export class RawCableClient {
     }
   }
 
+  /**
+   * Waits until the server's welcome is here, leaving it among the frames. A strict client (the
+   * official one) sends nothing before it: Rails buffers commands that arrive while it opens the
+   * connection, and one that lands in the same instant as the welcome can be lost there.
+   */
+  async welcomed(timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!this.frames.some((f) => f.type === "welcome")) {
+      if (Date.now() >= deadline) throw new Error(`no welcome within ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(0, 600)}`)
+      await this.waitForActivity(deadline - Date.now())
+    }
+  }
+
   /** The next signaling message delivered on `identifier` with this `state`. */
   async message(identifier: string, state: string, timeoutMs = 3000): Promise<Frame> {
     const frame = await this.next((f) => f.identifier === identifier && f.message?.state === state, timeoutMs)

@@ -42,6 +42,7 @@ export function describeSignalingProtocol(label: string, servers: ServerFactory)
     const connect = async () => {
       const client = await RawCableClient.connect(t.cableUrl)
       clients.push(client)
+      await client.welcomed()
       return client
     }
 
