@@ -6,6 +6,7 @@ import type { PublishOptions, SendFileOptions, StreamEvent } from "../client/P2p
 import { P2pError } from "../client/P2pError.js"
 import type { SessionState } from "../client/SessionState.js"
 import type { P2pMessage, PeerState } from "../protocol/PeerMessage.js"
+import { withEarlySocket, type EarlySocket } from "./EarlySocket.js"
 
 /** The DOM events a `<p2p-frame>` dispatches; all bubble. */
 export interface P2pFrameEventMap {
@@ -56,8 +57,10 @@ export class P2pFrameElement extends HTMLElement {
         token: this.getAttribute("token") ?? undefined,
         tokenProvider: () => this.provideToken(),
         config: this.config,
+        WebSocket: withEarlySocket(WebSocket, (url) => this.takeEarlySocket(url)),
       })
     } catch (error) {
+      this.takeEarlySocket("")
       this.dispatch("p2p:error", { error: error instanceof P2pError ? error : new P2pError("invalid_config", String(error), { cause: error }) })
       return
     }
@@ -164,6 +167,20 @@ export class P2pFrameElement extends HTMLElement {
     const url = this.getAttribute("token-url")
     if (url) return this.fetchToken(url)
     return this.getAttribute("token") ?? ""
+  }
+
+  /**
+   * The socket the tag's preconnect script opened for this frame, once, if it is still open and to
+   * the URL the session connects to (else it is closed: the session opens its own).
+   */
+  private takeEarlySocket(url: string): EarlySocket | undefined {
+    const holder = this as { p2pEarlySocket?: EarlySocket }
+    const early = holder.p2pEarlySocket
+    delete holder.p2pEarlySocket
+    if (!early) return undefined
+    if (early.url === url && early.socket.readyState <= WebSocket.OPEN) return early
+    early.socket.close()
+    return undefined
   }
 
   private async fetchToken(url: string): Promise<string> {

@@ -6,9 +6,17 @@ module P2pStreamsChannel
   module FrameHelper
     CONFIG_KEYS = %w[ice_servers ice_transport_policy heartbeat keepCableConnection].freeze
 
-    # Renders <p2p-frame> with a fresh join token, as the Node server's p2pFrameTag does.
+    # The inline script after the frame that opens its signaling socket while the page's modules
+    # load; the frame takes it when it starts. The same text as the Node server's PRECONNECT_SCRIPT.
+    PRECONNECT_SCRIPT = '(function(f){try{var c=f.getAttribute("cable-url")||(document.querySelector("meta[name=\'action-cable-url\']")||{}).content||"/cable",' \
+      'u=new URL(c,location.href);if(u.protocol=="http:")u.protocol="ws:";if(u.protocol=="https:")u.protocol="wss:";' \
+      'var s=new WebSocket(u.href,["actioncable-v1-json","actioncable-unsupported"]),m=[];s.onmessage=function(e){m.push(e)};' \
+      "f.p2pEarlySocket={socket:s,messages:m,url:u.href}}catch(e){}})(document.currentScript.previousElementSibling)"
+
+    # Renders <p2p-frame> with a fresh join token, as the Node server's p2pFrameTag does, followed by
+    # the preconnect script (preconnect: false leaves it out; it carries the request's CSP nonce).
     #   p2p_frame_tag(session_id: dom_id(room), peer_id: dom_id(current_user), config: { … }) { … }
-    def p2p_frame_tag(session_id:, peer_id:, config: {}, expires_in: P2pStreamsChannel.config.token_expires_in, **html_options, &block)
+    def p2p_frame_tag(session_id:, peer_id:, config: {}, expires_in: P2pStreamsChannel.config.token_expires_in, preconnect: true, **html_options, &block)
       [session_id, peer_id].each do |id|
         raise ArgumentError, "p2p_frame_tag: session and peer ids must be 1-128 characters of [A-Za-z0-9_.:@-], got #{id.inspect}" unless id.is_a?(String) && ID_PATTERN.match?(id)
       end
@@ -18,7 +26,10 @@ module P2pStreamsChannel
       attributes = { "session-id" => session_id, "peer-id" => peer_id }
       attributes["token"] = P2pStreamsChannel.sign_token(session_id: session_id, peer_id: peer_id, expires_in: expires_in) unless P2pStreamsChannel.config.allow_open_joins
       attributes["config"] = config.to_json unless config.empty?
-      content_tag("p2p-frame", attributes.merge(html_options), &block)
+      frame = content_tag("p2p-frame", nil, attributes.merge(html_options), &block)
+      return frame unless preconnect
+      nonce = respond_to?(:content_security_policy_nonce) ? content_security_policy_nonce : nil
+      safe_join([frame, tag.script(PRECONNECT_SCRIPT.html_safe, nonce: nonce)])
     end
 
     # For apps without importmap-rails or a bundler: the importmap below, then the app's
