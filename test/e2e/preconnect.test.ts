@@ -33,7 +33,21 @@ describe("the preconnect script of p2pFrameTag", () => {
       const peerId = url.searchParams.get("peer") ?? "nobody"
       const spoil = SPOIL[url.searchParams.get("spoil") ?? ""]
       const frame = p2pFrameTag({ secret: SECRET, sessionId: url.searchParams.get("room") ?? "room", peerId, config: { keepCableConnection: true } })
-      const page = `<!doctype html><head>${importmapTag({ stimulus: false })}<script type="module">import "p2p-streams-channel/frame"</script></head>
+      const page =
+        url.pathname === "/visit"
+          ? // As a Turbo visit does: the module is loaded, then the frame is inserted and its script run.
+            `<!doctype html><head>${importmapTag({ stimulus: false })}<script type="module">
+await import("p2p-streams-channel/frame")
+const template = document.createElement("template")
+template.innerHTML = ${JSON.stringify(frame).replace(/</g, "\\u003c")}
+document.body.append(template.content)
+for (const inert of document.body.querySelectorAll("script")) {
+  const script = document.createElement("script")
+  script.textContent = inert.textContent
+  inert.replaceWith(script)
+}
+</script></head><body></body>`
+          : `<!doctype html><head>${importmapTag({ stimulus: false })}<script type="module">import "p2p-streams-channel/frame"</script></head>
 <body>${frame}${spoil ? `<script>${spoil}</script>` : ""}</body>`
       response.writeHead(200, { "content-type": "text/html" }).end(page)
     })
@@ -58,6 +72,19 @@ describe("the preconnect script of p2pFrameTag", () => {
     await ann.evaluate(() => document.addEventListener("p2p:message", (event) => ((window as unknown as { got: unknown }).got = (event as CustomEvent).detail.message.data)))
     await ben.evaluate(() => document.querySelector("p2p-frame")!.send("hello over the early socket's session"))
     await ann.waitForFunction(() => (window as unknown as { got?: string }).got === "hello over the early socket's session")
+    await context.close()
+  })
+
+  it("a frame inserted after its module loaded (a Turbo visit) opens its one socket itself; the script opens none", async () => {
+    const context = await newContext(browser, baseUrl)
+    await context.addInitScript(COUNT_SOCKETS)
+    const [ann, ben] = [await context.newPage(), await context.newPage()]
+    await ann.goto("/visit?room=visit&peer=ann")
+    await ben.goto("/visit?room=visit&peer=ben")
+    await Promise.all([connected(ann), connected(ben)])
+    expect(await ben.evaluate(() => document.body.innerHTML)).toContain("p2pEarlySocket")
+    expect(await sockets(ann)).toEqual([WebSocketState.OPEN])
+    expect(await sockets(ben)).toEqual([WebSocketState.OPEN])
     await context.close()
   })
 

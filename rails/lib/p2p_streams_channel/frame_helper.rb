@@ -8,7 +8,7 @@ module P2pStreamsChannel
 
     # The inline script after the frame that opens its signaling socket while the page's modules
     # load; the frame takes it when it starts. The same text as the Node server's PRECONNECT_SCRIPT.
-    PRECONNECT_SCRIPT = '(function(f){try{var c=f.getAttribute("cable-url")||(document.querySelector("meta[name=\'action-cable-url\']")||{}).content||"/cable",' \
+    PRECONNECT_SCRIPT = '(function(f){try{if(customElements.get("p2p-frame"))return;var c=f.getAttribute("cable-url")||(document.querySelector("meta[name=\'action-cable-url\']")||{}).content||"/cable",' \
       'u=new URL(c,location.href);if(u.protocol=="http:")u.protocol="ws:";if(u.protocol=="https:")u.protocol="wss:";' \
       'var s=new WebSocket(u.href,["actioncable-v1-json","actioncable-unsupported"]),m=[];s.onmessage=function(e){m.push(e)};' \
       "f.p2pEarlySocket={socket:s,messages:m,url:u.href}}catch(e){}})(document.currentScript.previousElementSibling)"
