@@ -24,6 +24,8 @@ describe("the gem's dummy app (the seed's demo) in Chromium, Rails as the signal
   })
   beforeEach(async () => {
     context = await newContext(browser, rails.baseUrl)
+    // Every WebSocket a page opens: p2p_frame_tag's preconnect script opens the one the frame takes.
+    await context.addInitScript(`window.__sockets = 0; window.WebSocket = class extends WebSocket { constructor(...args) { super(...args); window.__sockets += 1 } }`)
     room += 1
   })
   afterEach(async () => {
@@ -50,6 +52,7 @@ describe("the gem's dummy app (the seed's demo) in Chromium, Rails as the signal
   it("host and two clients: everyone's status, and a line from one reaches all, the host included", async () => {
     const pages = [await join("ann"), await join("ben"), await join("cat")]
     for (const page of pages) await expect.poll(() => statuses(page), { timeout: 15_000 }).toEqual(["ann: connected", "ben: connected", "cat: connected"])
+    for (const page of pages) expect(await page.evaluate(() => (window as unknown as { __sockets: number }).__sockets)).toBe(1)
     await say(pages[1]!, "hello from ben")
     for (const page of pages) await expect.poll(() => page.locator('[data-chat-target="messages"]').innerText()).toContain("ben: hello from ben")
   })
