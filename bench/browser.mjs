@@ -4,7 +4,7 @@
 // Run: npm run bench:browser   (options: --quick, --json FILE)
 import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
-import { enterLoopbackNamespace, launchBenchBrowser, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
+import { enterLoopbackNamespace, launchBenchBrowser, newBenchContext, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
 import { noLibraryPage, p2pPage, peerjsPage } from "./pages/benchPages.mjs"
 import { PHASE_ORDER, PHASE_RECORDER } from "./pages/phases.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
@@ -16,12 +16,15 @@ const { values } = parseArgs({ options: { quick: { type: "boolean", default: fal
 const smoke = values.smoke
 const quick = values.quick || smoke
 const SECRET = "bench-secret-0123456789"
+// The signaling server (and the page's own) this far away, one way, for the "far" star.
+const FAR_MS = 25
 // The default heartbeat for connecting and relaying; a quick one for healing, which it bounds.
 const CONFIG = {}
 const HEALING_CONFIG = { heartbeat: { interval_mls: 250, idle_timeout_mls: 1000 } }
 // Both signaling servers in a process of their own; our modules and the pages from this one.
 const servers = await startBenchServers({
   secret: SECRET,
+  farMs: FAR_MS,
   route: (path, q, { peerjsPort, cableUrl, relayUrl }) => {
     if (path === "/p2p") return p2pPage({ secret: SECRET, room: q("room"), peer: q("peer"), config: q("heal") ? HEALING_CONFIG : CONFIG, cableUrl })
     if (path === "/peerjs") return peerjsPage({ port: peerjsPort, id: q("id"), hostId: q("host") })
@@ -36,23 +39,31 @@ const connected = (page) => page.waitForFunction(() => window.__bench?.connected
 const bench = (page) => page.evaluate(() => ({ ...window.__bench, origin: performance.timeOrigin, host: document.querySelector("p2p-frame")?.hostPeerId, state: document.querySelector("p2p-frame")?.state }))
 let round = 0
 
-/** The page of a star's host (`peer` undefined) or of its client `peer`. */
-function starPage(kind, room, peer, extra) {
-  if (kind === "p2p") return `/p2p?room=${room}&peer=${peer ?? "host"}${extra}`
-  return peer === undefined ? `/${kind}?id=${room}-host` : `/${kind}?id=${room}-${peer}&host=${room}-host`
+/** The page of a star's host (`peer` undefined) or of its client `peer`; `origin` "" is the near one. */
+function starPage(kind, room, peer, extra, origin = "") {
+  if (kind === "p2p") return `${origin}/p2p?room=${room}&peer=${peer ?? "host"}${extra}`
+  return peer === undefined ? `${origin}/${kind}?id=${room}-host` : `${origin}/${kind}?id=${room}-${peer}&host=${room}-host`
 }
 
-/** A host and `n` clients (`kind`: p2p, peerjs or floor); returns the pages and the clients' times to connected. */
-async function star(kind, n, extra = "") {
+/**
+ * A host and `n` clients (`kind`: p2p, peerjs or floor); returns the pages and the clients' times to
+ * connected. `origin`: where the pages (and so the servers) are reached from; default the near one.
+ */
+async function star(kind, n, extra = "", origin = "") {
   round += 1
   const room = `${kind}${round}`
-  const host = await open(starPage(kind, room, undefined, extra))
+  // Near, the pages share one profile (warm caches). Far, each has a profile of its own, as users on
+  // their own machines do: Chromium opens one WebSocket at a time to a server from one profile, so
+  // the clients' handshakes, each a round trip or two long, would otherwise wait for one another.
+  const newPage = origin ? () => ownProfilePage() : () => context.newPage()
+  const host = await newPage()
+  await host.goto(starPage(kind, room, undefined, extra, origin))
   await connected(host)
   // The tabs are opened first and then all navigate at once: the clock measures the pages joining,
   // not Chromium starting renderer processes (which took ~0.3 s for five tabs here, for either kind).
-  const clients = await Promise.all(Array.from({ length: n }, () => context.newPage()))
+  const clients = await Promise.all(Array.from({ length: n }, newPage))
   const started = Date.now()
-  await Promise.all(clients.map((page, i) => page.goto(starPage(kind, room, `c${i}`, extra))))
+  await Promise.all(clients.map((page, i) => page.goto(starPage(kind, room, `c${i}`, extra, origin))))
   await Promise.all(clients.map(connected))
   const views = await Promise.all(clients.map(bench))
   const phases = await Promise.all(clients.map((page) => page.evaluate(() => window.__phases)))
@@ -66,7 +77,14 @@ async function star(kind, n, extra = "") {
 }
 
 async function closeAll(pages) {
-  await Promise.all(pages.map((page) => page.close().catch(() => {})))
+  await Promise.all(pages.map((page) => (page.context() === context ? page.close() : page.context().close()).catch(() => {})))
+}
+
+/** A page in a fresh profile of its own (its own caches and sockets), recording its steps. */
+async function ownProfilePage() {
+  const own = await newBenchContext(browser, servers.baseURL)
+  await own.addInitScript(PHASE_RECORDER)
+  return own.newPage()
 }
 
 // 1. Time to connected: ours, PeerJS, and the same star with no library (the floor). One small star
@@ -96,6 +114,31 @@ for (const n of sizes) {
     const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs[kind].flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
     connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs[kind].map((run) => run.all)), phases }
     console.log(`  ${kind} 1 + ${n}: median ${fmt(connectTimes[n][kind].median)} ms`)
+  }
+}
+
+// 1b. The same with the servers FAR_MS away (the peers still on one network: WebRTC on loopback),
+// where the round trips each design needs show; warmed the same way first.
+const FAR_CLIENTS = smoke ? 2 : 5
+const far = { clients: FAR_CLIENTS, oneWayMs: FAR_MS }
+{
+  for (const kind of KINDS) {
+    const warm = await star(kind, 2, "", servers.farBaseURL)
+    await closeAll([warm.host, ...warm.clients])
+  }
+  const runs = Object.fromEntries(KINDS.map((kind) => [kind, []]))
+  for (let run = 0; run < (quick ? 1 : 4); run += 1) {
+    for (const kind of KINDS) {
+      const result = await star(kind, FAR_CLIENTS, "", servers.farBaseURL)
+      runs[kind].push(result)
+      await closeAll([result.host, ...result.clients])
+    }
+  }
+  for (const kind of KINDS) {
+    const perClient = runs[kind].flatMap((run) => run.perClient)
+    const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs[kind].flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
+    far[kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs[kind].map((run) => run.all)), phases }
+    console.log(`  ${kind} 1 + ${FAR_CLIENTS}, servers ${FAR_MS} ms away: median ${fmt(far[kind].median)} ms`)
   }
 }
 
@@ -209,6 +252,11 @@ const firstSize = sizes[0]
 const stepsSeen = PHASE_ORDER.filter((phase) => KINDS.some((kind) => !Number.isNaN(connectTimes[firstSize][kind].phases[phase])))
 console.log(`\nWhere a client's time goes, 1 host + ${firstSize} clients: median ms from navigation start at which each step happened (recorded by wrapping the page's WebSocket and RTCPeerConnection, the same for all three). A PeerJS client and a no-library client offer to their host; ours answers the host's offer.`)
 console.log(table(["step", "p2p-streams-channel", "PeerJS", "no library"], stepsSeen.map((phase) => [phase, ...KINDS.map((kind) => fmt(connectTimes[firstSize][kind].phases[phase]))])))
+console.log(`\nTime to connected with the servers ${FAR_MS} ms away (${2 * FAR_MS} ms round trip, and one more to open a connection), 1 host + ${FAR_CLIENTS} clients (ms, lower is better): the pages, their modules and the signaling servers are reached through a proxy that delays every chunk; the peers stay on one network (WebRTC on loopback); each page has a browser profile of its own, caches cold, as on the users' own machines`)
+console.log(table(["kind", "median", "max", "all", "÷ PeerJS (median)", "÷ PeerJS (all)"], [["p2p-streams-channel", "p2p"], ["PeerJS", "peerjs"], ["no library", "floor"]].map(([label, kind]) => [label, fmt(far[kind].median), fmt(far[kind].max), fmt(far[kind].all), ratio(far[kind].median, far.peerjs.median), ratio(far[kind].all, far.peerjs.all)])))
+const farSteps = PHASE_ORDER.filter((phase) => KINDS.some((kind) => !Number.isNaN(far[kind].phases[phase])))
+console.log(`\nWhere a client's time goes with the servers ${FAR_MS} ms away, 1 host + ${FAR_CLIENTS} clients: median ms from navigation start`)
+console.log(table(["step", "p2p-streams-channel", "PeerJS", "no library"], farSteps.map((phase) => [phase, ...KINDS.map((kind) => fmt(far[kind].phases[phase]))])))
 console.log(`\nRelay through the host, ${relayClients} clients, ${fmt(MESSAGES)} × ${SIZE} B messages (MiB/s, higher is better), against a raw RTCDataChannel between two pages`)
 console.log(table(["path", "per receiver", "aggregate", "÷ raw channel", "delivered"], [
   ["host → every client (fan-out)", fmt(relay.fanOut.perClientBytes / 2 ** 20, 1), fmt(relay.fanOut.aggregateBytes / 2 ** 20, 1), ratio(relay.fanOut.aggregateBytes, raw.bytes), `${fmt(relay.fanOut.delivered * 100, 1)}%`],
@@ -222,5 +270,5 @@ console.log(table(["path", "p50", "p99"], [
 ]))
 console.log(`\nHealing with ${relayClients} clients (ms from the host going to every client connected to the new host; heartbeat ${HEALING_CONFIG.heartbeat.interval_mls}/${HEALING_CONFIG.heartbeat.idle_timeout_mls} ms). PeerJS has no equivalent: its clients stay disconnected.`)
 console.log(table(["host", "median", "worst", "runs"], ["close", "crash"].map((how) => [how === "close" ? "tab closed" : "renderer crashed", fmt(healing[how].median), fmt(healing[how].worst), healing[how].runs.map((ms) => fmt(ms)).join(", ")])))
-if (values.json) writeFileSync(values.json, JSON.stringify({ connectTimes, relay, raw, healing, sizes, messages: MESSAGES, size: SIZE, relayClients, healingHeartbeat: HEALING_CONFIG.heartbeat }, null, 2))
+if (values.json) writeFileSync(values.json, JSON.stringify({ connectTimes, far, relay, raw, healing, sizes, messages: MESSAGES, size: SIZE, relayClients, healingHeartbeat: HEALING_CONFIG.heartbeat }, null, 2))
 process.exit(0)

@@ -113,6 +113,12 @@ the host answers, candidates trickle. No session, no tokens, no checks, no recov
 kinds take turns, run by run. The raw RTCDataChannel reference of the relay table is two of the
 same pages joined by one channel with no library: the physical limit here.
 
+Loopback has no latency, so round trips cost nothing there; the **far** star puts the servers
+(the page's, and signaling) ${browser.far?.oneWayMs ?? 25} ms away, one way, through a proxy that delays every chunk
+(\`bench/lib/delayProxy.mjs\`; \`tc netem\` is not available here), while the peers stay on one
+network. That is where the round trips each design needs show: a user far from the server, near
+the others in the room.
+
 ${browserTables}
 
 ## Files and binary data

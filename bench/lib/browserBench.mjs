@@ -9,6 +9,7 @@ import { createRequire } from "node:module"
 import { chromium } from "playwright-core"
 import { createClientAssetHandler } from "../../dist/server/index.js"
 import { freePort } from "../servers/start.mjs"
+import { startDelayProxy } from "./delayProxy.mjs"
 
 /** WebRTC must stay on loopback: when root, re-runs this script inside a network namespace of its own (and exits with it). */
 export function enterLoopbackNamespace() {
@@ -28,18 +29,24 @@ const PEERJS_ETAG = `"${createHash("sha256").update(PEERJS_BUNDLE).digest("base6
  * Starts the signaling servers (ours and peerjs-server) in a child process, as they would run in a
  * deployment (with the plain `ws` relay the no-library pages signal through), and in this process an
  * HTTP server for the browser bundle, `/peerjs.min.js` and the pages
- * `route(pathname, query, { peerjsPort, cableUrl, relayUrl })` returns HTML for (undefined: 404).
+ * `route(pathname, query, { peerjsPort, cableUrl, relayUrl })` returns HTML for (undefined: 404);
+ * with `farMs`, also the same reached through delaying proxies from `farBaseURL` (see delayProxy.mjs).
  */
-export async function startBenchServers({ secret, route }) {
+export async function startBenchServers({ secret, route, farMs }) {
   const [port, p2pPort, peerjsPort, relayPort] = [await freePort(), await freePort(), await freePort(), await freePort()]
   const baseURL = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [new URL("../servers/browser-signaling.mjs", import.meta.url).pathname, String(p2pPort), String(peerjsPort), String(relayPort), baseURL, secret], { stdio: ["ignore", "pipe", "inherit"] })
+  // With `farMs`, every server is also reachable through a proxy that puts it that far away
+  // (one way): a page loaded from `farBaseURL` reaches them all that way.
+  const proxies = farMs ? await Promise.all([port, p2pPort, peerjsPort, relayPort].map((target) => startDelayProxy(target, farMs))) : []
+  const farHost = farMs ? `127.0.0.1:${proxies[0].port}` : undefined
+  const origins = [baseURL, ...(farHost ? [`http://${farHost}`] : [])].join(",")
+  const child = spawn(process.execPath, [new URL("../servers/browser-signaling.mjs", import.meta.url).pathname, String(p2pPort), String(peerjsPort), String(relayPort), origins, secret], { stdio: ["ignore", "pipe", "inherit"] })
   await new Promise((resolve, reject) => {
     child.stdout.once("data", resolve)
     child.once("exit", (code) => reject(new Error(`the signaling servers exited (${code})`)))
   })
-  const cableUrl = `ws://127.0.0.1:${p2pPort}/cable`
-  const relayUrl = `ws://127.0.0.1:${relayPort}/`
+  const near = { peerjsPort, cableUrl: `ws://127.0.0.1:${p2pPort}/cable`, relayUrl: `ws://127.0.0.1:${relayPort}/` }
+  const far = farMs ? { peerjsPort: proxies[2].port, cableUrl: `ws://127.0.0.1:${proxies[1].port}/cable`, relayUrl: `ws://127.0.0.1:${proxies[3].port}/` } : undefined
   const assets = createClientAssetHandler()
   const http = createServer((request, response) => {
     if (assets(request, response)) return
@@ -49,7 +56,7 @@ export async function startBenchServers({ secret, route }) {
       if (request.headers["if-none-match"] === PEERJS_ETAG) return response.writeHead(304, { etag: PEERJS_ETAG, "cache-control": "no-cache" }).end()
       return response.writeHead(200, { "content-type": "text/javascript", etag: PEERJS_ETAG, "cache-control": "no-cache" }).end(PEERJS_BUNDLE)
     }
-    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, { peerjsPort, cableUrl, relayUrl })
+    const html = route(url.pathname, (name) => url.searchParams.get(name) ?? undefined, request.headers.host === farHost ? far : near)
     if (html === undefined) return response.writeHead(404).end()
     response.writeHead(200, { "content-type": "text/html" }).end(html)
   })
@@ -57,8 +64,10 @@ export async function startBenchServers({ secret, route }) {
   return {
     port,
     baseURL,
-    cableUrl,
+    farBaseURL: farHost && `http://${farHost}`,
+    cableUrl: near.cableUrl,
     async close() {
+      for (const proxy of proxies) proxy.close()
       child.kill("SIGTERM")
       http.close()
     },

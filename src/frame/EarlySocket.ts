@@ -39,12 +39,17 @@ class AdoptedSocket {
   onclose: ((event: CloseEvent) => void) | null = null
   onerror: ((event: Event) => void) | null = null
   private pending: Array<[Kind, Event]> | undefined = []
+  /** "open" listeners added before the replayed open: the socket itself opened before they were there. */
+  private openListeners: EventListenerOrEventListenerObject[] | undefined
   private readonly socket: WebSocket
 
   constructor(early: EarlySocket) {
     const socket = (this.socket = early.socket)
     const pending = this.pending!
-    if (socket.readyState === WebSocket.OPEN) pending.push(["open", new Event("open")])
+    if (socket.readyState === WebSocket.OPEN) {
+      pending.push(["open", new Event("open")])
+      this.openListeners = []
+    }
     for (const message of early.messages) pending.push(["message", message])
     early.messages.length = 0
     socket.onopen = (event) => this.deliver("open", event)
@@ -83,7 +88,9 @@ class AdoptedSocket {
   }
 
   addEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
-    this.socket.addEventListener(type, listener)
+    // A session stopped before the replay closes its socket once it opens: that is the replayed open.
+    if (type === "open" && this.openListeners) this.openListeners.push(listener)
+    else this.socket.addEventListener(type, listener)
   }
 
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject): void {
@@ -96,8 +103,12 @@ class AdoptedSocket {
   }
 
   private dispatch(kind: Kind, event: Event): void {
-    if (kind === "open") this.onopen?.(event)
-    else if (kind === "message") this.onmessage?.(event as MessageEvent)
+    if (kind === "open") {
+      this.onopen?.(event)
+      const listeners = this.openListeners ?? []
+      this.openListeners = undefined
+      for (const listener of listeners) typeof listener === "function" ? listener(event) : listener.handleEvent(event)
+    } else if (kind === "message") this.onmessage?.(event as MessageEvent)
     else if (kind === "close") this.onclose?.(event as CloseEvent)
     else this.onerror?.(event)
   }

@@ -25,6 +25,8 @@ describe("benchmarks (smoke)", () => {
     expect(output).toMatch(/\| tab closed +\| \d+/)
     expect(output).toMatch(/\| data channel open +\| \d+ +\| \d+ +\| \d+ +\|/)
     expect(output).toMatch(/\| 2 +(\| [\d,]+ +){8}\| [\d.]+× +\| [\d.]+× +\|/)
+    expect(output).toMatch(/Time to connected with the servers 25 ms away/)
+    expect(output).toMatch(/\| p2p-streams-channel +(\| [\d,]+ +){3}\| [\d.]+× +\| [\d.]+× +\|/)
   }, 200_000)
 
   it("bench:files sends a file each way and prints its tables", () => {

@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core"
+import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { importmapTag, p2pFrameTag } from "../../src/server/index.js"
 import { newContext } from "../helpers/browser.js"
@@ -47,6 +47,10 @@ for (const inert of document.body.querySelectorAll("script")) {
   inert.replaceWith(script)
 }
 </script></head><body></body>`
+          : url.pathname === "/gone"
+            ? // The frame leaves the page in the same task as it starts: its session stops at once.
+              `<!doctype html><head>${importmapTag({ stimulus: false })}<script type="module">import "p2p-streams-channel/frame"; document.querySelector("p2p-frame").remove()</script></head>
+<body>${frame}</body>`
           : `<!doctype html><head>${importmapTag({ stimulus: false })}<script type="module">import "p2p-streams-channel/frame"</script></head>
 <body>${frame}${spoil ? `<script>${spoil}</script>` : ""}</body>`
       response.writeHead(200, { "content-type": "text/html" }).end(page)
@@ -59,16 +63,27 @@ for (const inert of document.body.querySelectorAll("script")) {
 
   const connected = (page: Page) => page.waitForFunction(() => document.querySelector("p2p-frame")?.getAttribute("state") === "connected", null, { timeout: 15_000 })
   const sockets = (page: Page) => page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.map((socket) => socket.readyState))
+  const firstSocketClosed = (page: Page, timeout: number) =>
+    page.waitForFunction(() => (window as unknown as { __sockets: WebSocket[] }).__sockets[0]?.readyState === WebSocket.CLOSED, null, { timeout })
 
-  it("the frame takes the socket its tag opened: one signaling socket per page, and the session works on it", async () => {
+  /** A context counting every page's sockets, and a page open at each path, in order. */
+  async function pagesAt(...paths: string[]): Promise<{ context: BrowserContext; pages: Page[] }> {
     const context = await newContext(browser, baseUrl)
     await context.addInitScript(COUNT_SOCKETS)
-    const [ann, ben] = [await context.newPage(), await context.newPage()]
-    await ann.goto("/?room=taken&peer=ann")
-    await ben.goto("/?room=taken&peer=ben")
-    await Promise.all([connected(ann), connected(ben)])
-    expect(await sockets(ann)).toEqual([WebSocketState.OPEN])
-    expect(await sockets(ben)).toEqual([WebSocketState.OPEN])
+    const pages: Page[] = []
+    for (const path of paths) {
+      const page = await context.newPage()
+      await page.goto(path)
+      pages.push(page)
+    }
+    return { context, pages }
+  }
+
+  it("the frame takes the socket its tag opened: one signaling socket per page, and the session works on it", async () => {
+    const { context, pages } = await pagesAt("/?room=taken&peer=ann", "/?room=taken&peer=ben")
+    const [ann, ben] = pages as [Page, Page]
+    await Promise.all(pages.map(connected))
+    for (const page of pages) expect(await sockets(page)).toEqual([WebSocketState.OPEN])
     await ann.evaluate(() => document.addEventListener("p2p:message", (event) => ((window as unknown as { got: unknown }).got = (event as CustomEvent).detail.message.data)))
     await ben.evaluate(() => document.querySelector("p2p-frame")!.send("hello over the early socket's session"))
     await ann.waitForFunction(() => (window as unknown as { got?: string }).got === "hello over the early socket's session")
@@ -76,28 +91,27 @@ for (const inert of document.body.querySelectorAll("script")) {
   })
 
   it("a frame inserted after its module loaded (a Turbo visit) opens its one socket itself; the script opens none", async () => {
-    const context = await newContext(browser, baseUrl)
-    await context.addInitScript(COUNT_SOCKETS)
-    const [ann, ben] = [await context.newPage(), await context.newPage()]
-    await ann.goto("/visit?room=visit&peer=ann")
-    await ben.goto("/visit?room=visit&peer=ben")
-    await Promise.all([connected(ann), connected(ben)])
-    expect(await ben.evaluate(() => document.body.innerHTML)).toContain("p2pEarlySocket")
-    expect(await sockets(ann)).toEqual([WebSocketState.OPEN])
-    expect(await sockets(ben)).toEqual([WebSocketState.OPEN])
+    const { context, pages } = await pagesAt("/visit?room=visit&peer=ann", "/visit?room=visit&peer=ben")
+    await Promise.all(pages.map(connected))
+    expect(await pages[1]!.evaluate(() => document.body.innerHTML)).toContain("p2pEarlySocket")
+    for (const page of pages) expect(await sockets(page)).toEqual([WebSocketState.OPEN])
+    await context.close()
+  })
+
+  it("a frame that leaves the page as it starts closes the socket it took", async () => {
+    const { context, pages } = await pagesAt("/gone?room=gone&peer=ann")
+    // Within 3 s: long before the server drops a socket that never subscribes (10 s).
+    await firstSocketClosed(pages[0]!, 3000)
+    expect(await sockets(pages[0]!)).toEqual([WebSocketState.CLOSED])
     await context.close()
   })
 
   for (const spoil of Object.keys(SPOIL)) {
     it(`a frame whose early socket is unusable (${spoil}) opens its own and connects; the early one ends closed`, async () => {
-      const context = await newContext(browser, baseUrl)
-      await context.addInitScript(COUNT_SOCKETS)
-      const [ann, ben] = [await context.newPage(), await context.newPage()]
-      await ann.goto(`/?room=${spoil}&peer=ann`)
-      await ben.goto(`/?room=${spoil}&peer=ben&spoil=${spoil}`)
-      await Promise.all([connected(ann), connected(ben)])
-      await ben.waitForFunction(() => (window as unknown as { __sockets: WebSocket[] }).__sockets[0]!.readyState === WebSocket.CLOSED)
-      expect(await sockets(ben)).toEqual([WebSocketState.CLOSED, WebSocketState.OPEN])
+      const { context, pages } = await pagesAt(`/?room=${spoil}&peer=ann`, `/?room=${spoil}&peer=ben&spoil=${spoil}`)
+      await Promise.all(pages.map(connected))
+      await firstSocketClosed(pages[1]!, 3000)
+      expect(await sockets(pages[1]!)).toEqual([WebSocketState.CLOSED, WebSocketState.OPEN])
       await context.close()
     })
   }
