@@ -9,6 +9,8 @@ import type { ChannelMessage } from "../../protocol/PeerMessage.js"
 export class LinkMedia {
   private makingOffer = false
   private ignoreOffer = false
+  /** An answer is being applied: the state is not stable yet, but an offer after it is no collision. */
+  private settingRemoteAnswer = false
   private enabled = false
   private readonly senders = new Map<string, Map<MediaStreamTrack, RTCRtpSender>>()
   /** Bitrate caps (bits per second) per stream, applied to its video senders once negotiated. */
@@ -85,10 +87,18 @@ export class LinkMedia {
   /** A description from the other side, over the data channel. */
   async described(description: RTCSessionDescriptionInit): Promise<void> {
     try {
-      const collision = description.type === "offer" && (this.makingOffer || this.pc.signalingState !== "stable")
+      // Without the answer's case, the host took an offer that came right after its own was answered
+      // for a collision and dropped it, and the client waited for an answer forever.
+      const readyForOffer = !this.makingOffer && (this.pc.signalingState === "stable" || this.settingRemoteAnswer)
+      const collision = description.type === "offer" && !readyForOffer
       this.ignoreOffer = !this.polite && collision
       if (this.ignoreOffer) return
-      await this.pc.setRemoteDescription(description)
+      this.settingRemoteAnswer = description.type === "answer"
+      try {
+        await this.pc.setRemoteDescription(description)
+      } finally {
+        this.settingRemoteAnswer = false
+      }
       if (description.type !== "offer") return
       await this.pc.setLocalDescription()
       const local = this.pc.localDescription
