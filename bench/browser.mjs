@@ -92,55 +92,47 @@ async function ownProfilePage() {
 // caches), so no kind is measured cold. The kinds take turns, run by run, so that a busy stretch of
 // the machine falls on all of them alike.
 const KINDS = ["p2p", "peerjs", "floor"]
-for (const kind of KINDS) {
-  const warm = await star(kind, 2)
-  await closeAll([warm.host, ...warm.clients])
+
+/** One small star of each kind from `origin`, not counted. */
+async function warmUp(origin = "") {
+  for (const kind of KINDS) {
+    const warm = await star(kind, 2, "", origin)
+    await closeAll([warm.host, ...warm.clients])
+  }
 }
-const sizes = smoke ? [2] : quick ? [5] : [5, 10, 20]
-const connectTimes = {}
-for (const n of sizes) {
-  connectTimes[n] = {}
+
+/** `runCount` stars of `n` clients of each kind, taking turns; per kind the medians, the worst client and the step medians. */
+async function compareStars(n, runCount, origin = "") {
   const runs = Object.fromEntries(KINDS.map((kind) => [kind, []]))
-  // The slowest client decides "all", and one busy moment moves it: more runs for the small stars.
-  for (let run = 0; run < (quick ? 1 : n <= 5 ? 6 : n <= 10 ? 4 : 2); run += 1) {
+  for (let run = 0; run < runCount; run += 1) {
     for (const kind of KINDS) {
-      const result = await star(kind, n)
+      const result = await star(kind, n, "", origin)
       runs[kind].push(result)
       await closeAll([result.host, ...result.clients])
     }
   }
-  for (const kind of KINDS) {
+  return Object.fromEntries(KINDS.map((kind) => {
     const perClient = runs[kind].flatMap((run) => run.perClient)
     const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs[kind].flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
-    connectTimes[n][kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs[kind].map((run) => run.all)), phases }
-    console.log(`  ${kind} 1 + ${n}: median ${fmt(connectTimes[n][kind].median)} ms`)
-  }
+    return [kind, { median: median(perClient), max: Math.max(...perClient), all: median(runs[kind].map((run) => run.all)), phases }]
+  }))
+}
+
+await warmUp()
+const sizes = smoke ? [2] : quick ? [5] : [5, 10, 20]
+const connectTimes = {}
+for (const n of sizes) {
+  // The slowest client decides "all", and one busy moment moves it: more runs for the small stars.
+  connectTimes[n] = await compareStars(n, quick ? 1 : n <= 5 ? 6 : n <= 10 ? 4 : 2)
+  for (const kind of KINDS) console.log(`  ${kind} 1 + ${n}: median ${fmt(connectTimes[n][kind].median)} ms`)
 }
 
 // 1b. The same with the servers FAR_MS away (the peers still on one network: WebRTC on loopback),
 // where the round trips each design needs show; warmed the same way first.
 const FAR_CLIENTS = smoke ? 2 : 5
-const far = { clients: FAR_CLIENTS, oneWayMs: FAR_MS }
-{
-  for (const kind of KINDS) {
-    const warm = await star(kind, 2, "", servers.farBaseURL)
-    await closeAll([warm.host, ...warm.clients])
-  }
-  const runs = Object.fromEntries(KINDS.map((kind) => [kind, []]))
-  for (let run = 0; run < (quick ? 1 : 4); run += 1) {
-    for (const kind of KINDS) {
-      const result = await star(kind, FAR_CLIENTS, "", servers.farBaseURL)
-      runs[kind].push(result)
-      await closeAll([result.host, ...result.clients])
-    }
-  }
-  for (const kind of KINDS) {
-    const perClient = runs[kind].flatMap((run) => run.perClient)
-    const phases = Object.fromEntries(PHASE_ORDER.map((phase) => [phase, median(runs[kind].flatMap((run) => run.phases.map((seen) => seen[phase]).filter((at) => at !== undefined)))]))
-    far[kind] = { median: median(perClient), max: Math.max(...perClient), all: median(runs[kind].map((run) => run.all)), phases }
-    console.log(`  ${kind} 1 + ${FAR_CLIENTS}, servers ${FAR_MS} ms away: median ${fmt(far[kind].median)} ms`)
-  }
-}
+await warmUp(servers.farBaseURL)
+const far = { clients: FAR_CLIENTS, oneWayMs: FAR_MS, ...(await compareStars(FAR_CLIENTS, quick ? 1 : 4, servers.farBaseURL)) }
+for (const kind of KINDS) console.log(`  ${kind} 1 + ${FAR_CLIENTS}, servers ${FAR_MS} ms away: median ${fmt(far[kind].median)} ms`)
 
 // 2. Relay through the host, against a raw data channel between two pages.
 const MESSAGES = smoke ? 50 : quick ? 500 : 2000

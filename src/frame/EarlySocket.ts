@@ -34,6 +34,7 @@ export function withEarlySocket(Base: typeof WebSocket, take: (url: string) => E
  * the welcome, as it does on a fresh socket (Rails may lose a command sent before its welcome).
  */
 class AdoptedSocket {
+  // What ActionCable and the session use of a socket: the handlers, readyState, protocol, send, close, listeners.
   onopen: ((event: Event) => void) | null = null
   onmessage: ((event: MessageEvent) => void) | null = null
   onclose: ((event: CloseEvent) => void) | null = null
@@ -69,14 +70,6 @@ class AdoptedSocket {
 
   get protocol(): string {
     return this.socket.protocol
-  }
-
-  get url(): string {
-    return this.socket.url
-  }
-
-  get bufferedAmount(): number {
-    return this.socket.bufferedAmount
   }
 
   send(data: string): void {

@@ -60,7 +60,7 @@ export class P2pFrameElement extends HTMLElement {
         WebSocket: withEarlySocket(WebSocket, (url) => this.takeEarlySocket(url)),
       })
     } catch (error) {
-      this.takeEarlySocket("")
+      this.takeEarlySocket()
       this.dispatch("p2p:error", { error: error instanceof P2pError ? error : new P2pError("invalid_config", String(error), { cause: error }) })
       return
     }
@@ -171,9 +171,9 @@ export class P2pFrameElement extends HTMLElement {
 
   /**
    * The socket the tag's preconnect script opened for this frame, once, if it is still open and to
-   * the URL the session connects to (else it is closed: the session opens its own).
+   * `url`, the one the session connects to; else (or with no `url`: no session) it is closed.
    */
-  private takeEarlySocket(url: string): EarlySocket | undefined {
+  private takeEarlySocket(url?: string): EarlySocket | undefined {
     const holder = this as { p2pEarlySocket?: EarlySocket }
     const early = holder.p2pEarlySocket
     delete holder.p2pEarlySocket
