@@ -10,6 +10,8 @@ export default defineConfig({
       // Browser tests run one file at a time: they share the loopback network, and one of them
       // blacks out UDP on purpose.
       { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], fileParallelism: false } },
+      // Sessions that mix Firefox and Chromium (Debian's firefox-esr, driven over WebDriver BiDi).
+      { extends: true, test: { name: "firefox", include: ["test/firefox/**/*.test.ts"], fileParallelism: false } },
       // The Rails gem against the same suites; needs Debian's ruby-rails and puma (npm test installs them).
       { extends: true, test: { name: "rails", include: ["test/rails/**/*.test.ts"], fileParallelism: false } },
     ],

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the test suites need are here: the browser suites need Debian's
-# chromium, the Redis suites redis-server, the TURN suite coturn, the flaky-network suite nftables,
-# the loopback-only network namespace iproute2 and util-linux; the Rails suite Ruby with Rails and
-# puma. Installs what is missing when it may (root with apt-get). Otherwise it stops at once with
+# chromium, the Firefox suite firefox-esr, the Redis suites redis-server, the TURN suite coturn, the
+# flaky-network suite nftables, the tests' network namespace iproute2 and util-linux; the Rails
+# suite Ruby with Rails and puma. Installs what is missing when it may (root with apt-get). Otherwise it stops at once with
 # the command to run — except for Ruby, whose suite is then skipped with a message.
 set -euo pipefail
 
 # package:command it provides:what needs it
 REQUIRED=(
   "chromium:chromium:the browser suites"
+  "firefox-esr:firefox-esr:the Firefox suite"
   "redis-server:redis-server:the Redis suites"
   "coturn:turnserver:the TURN suite"
   "nftables:nft:the flaky-network suite"
-  "iproute2:ip:the loopback-only network namespace"
-  "util-linux:unshare:the loopback-only network namespace"
+  "iproute2:ip:the tests' network namespace"
+  "util-linux:unshare:the tests' network namespace"
 )
 OPTIONAL=(
   "ruby-rails:rails:the Rails suite"

@@ -11,10 +11,11 @@ import { createClientAssetHandler } from "../../dist/server/index.js"
 import { freePort } from "../servers/start.mjs"
 import { startDelayProxy } from "./delayProxy.mjs"
 
-/** WebRTC must stay on loopback: when root, re-runs this script inside a network namespace of its own (and exits with it). */
+/** WebRTC must stay on this machine: when root, re-runs this script inside a network namespace of its own, scripts/netns.sh (and exits with it). */
 export function enterLoopbackNamespace() {
   if (process.env.P2P_TEST_IN_NETNS || process.getuid?.() !== 0 || spawnSync("unshare", ["-n", "true"]).status !== 0) return
-  const result = spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && P2P_TEST_IN_NETNS=1 exec "$@"', "_", process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
+  const netns = new URL("../../scripts/netns.sh", import.meta.url).pathname
+  const result = spawnSync(netns, [process.execPath, ...process.argv.slice(1)], { stdio: "inherit" })
   process.exit(result.status ?? 1)
 }
 

@@ -49,5 +49,10 @@ export function linkFailure(peerId: string, error: unknown): P2pError {
   const isProtocol = error instanceof Error && error.name === "ProtocolError"
   return isProtocol
     ? new P2pError("bad_message", `refused a message from ${peerId}: ${(error as Error).message}`, { cause: error })
-    : new P2pError("negotiation_failed", `the link to ${peerId} failed`, { cause: error })
+    : new P2pError("negotiation_failed", `the link to ${peerId} failed${describeCause(error)}`, { cause: error })
+}
+
+function describeCause(error: unknown): string {
+  if (error instanceof Error) return `: ${error.name}: ${error.message}`
+  return error === undefined ? "" : `: ${String(error)}`
 }

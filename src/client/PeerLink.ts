@@ -357,6 +357,7 @@ export class PeerLink {
     if (message.type === "Bye") return this.end("bye")
     if (message.type === "Negotiate") return void this.media.described(message.description as RTCSessionDescriptionInit)
     if (message.type === "NegotiateIce") return void this.media.candidate(message.candidate)
+    if (message.type === "NegotiateTurn") return this.media.turn()
     this.delegate.linkMessage(this, message, lane)
   }
 

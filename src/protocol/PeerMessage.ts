@@ -92,6 +92,8 @@ export type ChannelMessage =
   /** Renegotiation of the link's media, once it is open. */
   | { type: "Negotiate"; description: { type: "offer" | "answer" | "pranswer" | "rollback"; sdp?: string } }
   | { type: "NegotiateIce"; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } }
+  /** A client asks for the turn to offer (to the host); the host gives it (to the client). */
+  | { type: "NegotiateTurn" }
   /** A client publishes a stream of its own (to the host), or stops. */
   | { type: "Publish"; streamId: string; name: string; maxBitrate?: number }
   | { type: "Unpublish"; streamId: string }
@@ -150,6 +152,8 @@ export function parseChannelMessage(text: unknown): ChannelMessage {
       const sdpMLineIndex = typeof candidate.sdpMLineIndex === "number" && Number.isInteger(candidate.sdpMLineIndex) ? candidate.sdpMLineIndex : null
       return { type: "NegotiateIce", candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex } }
     }
+    case "NegotiateTurn":
+      return { type: "NegotiateTurn" }
     case "Publish": {
       const message: ChannelMessage = { type: "Publish", streamId: mediaStreamId(value.streamId), name: shortText(value, "name") }
       if (value.maxBitrate !== undefined) message.maxBitrate = bitrate(value.maxBitrate)

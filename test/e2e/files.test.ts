@@ -1,28 +1,7 @@
-import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
+import type { EnginePage as Page } from "../helpers/enginePage.js"
+import { files, increasing, sendFile, sent, waitFor } from "../helpers/sessionFiles.js"
 import { allConnected, useSessionPages } from "../helpers/sessionPages.js"
-
-type FileRecord = { id: string; senderId: string; name: string; size: number; type: string; metadata: unknown; progress: number[]; end: { status: string; reason?: string } | null; digest: string | null; blobError: string | null; blobType?: string }
-type SentRecord = { id: string; digest: string; progress: number[]; end: { status: string; reason?: string } | null; done: string | null }
-
-const files = (page: Page) => page.evaluate(() => (window as unknown as { files: FileRecord[] }).files)
-const sent = (page: Page, id: string) => page.evaluate((id) => (window as unknown as { sent: Record<string, SentRecord> }).sent[id]!, id)
-const sendFile = (page: Page, size: number, options: object = {}) =>
-  page.evaluate(([size, options]) => (window as unknown as { sendTestFile(size: number, options: object): Promise<string> }).sendTestFile(size as number, options as object), [size, options] as const)
-
-function increasing(list: number[]): boolean {
-  return list.every((value, i) => i === 0 || value > list[i - 1]!)
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 60_000): Promise<T> {
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const value = await read()
-    if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)?.slice(0, 500)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 describe("files through the host, in Chromium", () => {
   const pages = useSessionPages()

@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core"
+import type { EnginePage as Page } from "../helpers/enginePage.js"
 import { describe, expect, it } from "vitest"
 import { allConnected, useSessionPages } from "../helpers/sessionPages.js"
 
@@ -22,7 +22,7 @@ async function raw(page: Page, lane: "main" | "bulk" | "realtime", frames: Array
 
 /** The page's JS heap after a full garbage collection (through DevTools): what it holds, not what it has yet to free. */
 async function heap(page: Page): Promise<number> {
-  const devtools = await page.context().newCDPSession(page)
+  const devtools = await page.chromium!.context().newCDPSession(page.chromium!)
   await devtools.send("HeapProfiler.collectGarbage")
   const { usedSize } = await devtools.send("Runtime.getHeapUsage")
   await devtools.detach()

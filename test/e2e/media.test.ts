@@ -1,46 +1,7 @@
-import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
+import type { EnginePage as Page } from "../helpers/enginePage.js"
+import { decoding, publish, remote, showing, unpublish } from "../helpers/sessionMedia.js"
 import { allConnected, useSessionPages } from "../helpers/sessionPages.js"
-
-type Remote = { event: "added" | "removed"; peerId: string; name: string; id: string; kinds?: string[] }
-
-const remote = (page: Page) => page.evaluate(() => (window as unknown as { remote: Remote[] }).remote)
-/** The streams a page shows now: `peer/name`, sorted. */
-const showing = (page: Page) => page.evaluate(() => Object.keys((window as unknown as { videos: object }).videos).sort())
-const publish = (page: Page, name: string) => page.evaluate((name) => (window as unknown as { publishCamera(name: string): Promise<string> }).publishCamera(name), name)
-const unpublish = (page: Page, name: string) =>
-  page.evaluate((name) => {
-    const scope = window as unknown as { p2p: { unpublish(stream: MediaStream): Promise<void> }; mine: Record<string, MediaStream> }
-    return scope.p2p.unpublish(scope.mine[name]!)
-  }, name)
-const watching = (page: Page, key: string) => page.evaluate((key) => (window as unknown as { watching(key: string): { frames: number; width: number; height: number; audio: number } | null }).watching(key), key)
-
-/** Audio samples received and video frames decoded so far on every link of a page (getStats, inbound-rtp). */
-const inbound = (page: Page) =>
-  page.evaluate(async () => {
-    const role = (window as unknown as { p2p: { role: { link?: { pc: RTCPeerConnection }; links?: Map<string, { pc: RTCPeerConnection }> } } }).p2p.role
-    const links = role.link ? [role.link] : [...(role.links?.values() ?? [])]
-    let samples = 0
-    let frames = 0
-    for (const link of links) {
-      ;(await link.pc.getStats()).forEach((report: { type: string; kind?: string; totalSamplesReceived?: number; framesDecoded?: number }) => {
-        if (report.type === "inbound-rtp" && report.kind === "audio") samples += report.totalSamplesReceived ?? 0
-        if (report.type === "inbound-rtp" && report.kind === "video") frames += report.framesDecoded ?? 0
-      })
-    }
-    return { samples, frames }
-  })
-
-/** Video from `key` is decoding on `page` (a size, frames still coming) and audio is arriving. */
-async function decoding(page: Page, key: string): Promise<void> {
-  await expect.poll(async () => (await watching(page, key))?.width ?? 0, { timeout: 20_000 }).toBeGreaterThan(0)
-  const before = (await watching(page, key))!
-  expect(before.audio).toBe(1)
-  await expect.poll(async () => (await watching(page, key))?.frames ?? 0, { timeout: 10_000 }).toBeGreaterThan(before.frames)
-  const stats = await inbound(page)
-  await expect.poll(async () => (await inbound(page)).samples, { timeout: 10_000 }).toBeGreaterThan(stats.samples)
-  await expect.poll(async () => (await inbound(page)).frames, { timeout: 10_000 }).toBeGreaterThan(stats.frames)
-}
 
 describe("media through the host, in Chromium with fake devices", () => {
   const pages = useSessionPages()

@@ -1,9 +1,12 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import type { Browser, BrowserContext, Page } from "playwright-core"
+import type { Browser, BrowserContext } from "playwright-core"
+import type { Browser as FirefoxBrowser } from "puppeteer-core"
 import { afterAll, beforeAll } from "vitest"
 import { createClientAssetHandler, importmapTag, signJoinToken, SignalingServer, silentLogger } from "../../src/server/index.js"
 import { launchChromium, newContext } from "./browser.js"
+import { chromiumPage, firefoxPage, type Engine, type EnginePage } from "./enginePage.js"
+import { launchFirefox } from "./firefox.js"
 
 const SECRET = "session-pages-secret-0123456789"
 
@@ -59,6 +62,11 @@ session.on("stream-added", ({ peerId, stream, name }) => {
   video.autoplay = true
   video.playsInline = true
   video.srcObject = stream
+  // Frames shown: Firefox counts none for a MediaStream in getVideoPlaybackQuality(), so its video
+  // frame callbacks are counted too (headless Chromium runs those only now and then on some pages).
+  video.presented = 0
+  const count = () => { video.presented += 1; video.requestVideoFrameCallback(count) }
+  video.requestVideoFrameCallback(count)
   document.body.append(video)
   window.videos[peerId + "/" + name] = video
 })
@@ -74,26 +82,40 @@ window.publishCamera = async (name) => {
   await session.publish(stream, { name })
   return stream.id
 }
-/** Frames decoded so far for a stream shown here, and its size. */
+/** Frames shown so far for a stream shown here, and its size. */
 window.watching = (key) => {
   const video = window.videos[key]
   if (!video) return null
-  return { frames: video.getVideoPlaybackQuality().totalVideoFrames, width: video.videoWidth, height: video.videoHeight, audio: video.srcObject.getAudioTracks().length }
+  return { frames: Math.max(video.presented, video.getVideoPlaybackQuality().totalVideoFrames), width: video.videoWidth, height: video.videoHeight, audio: video.srcObject.getAudioTracks().length }
 }
 window.p2p = session
 session.start()
 </script></head><body></body></html>`
 
+export interface OpenOptions {
+  /** The engine of the page's browser; default Chromium. */
+  engine?: Engine
+  /** A browser of its own for this page, so that crashing it kills nothing else (Firefox). */
+  alone?: boolean
+  /** Returns as soon as the page is loaded, without waiting for its session to connect. */
+  connected?: boolean
+}
+
 export interface SessionPages {
   browser: Browser
   context: BrowserContext
+  baseUrl: string
   /** Opens a page for `peer` in `room`, and waits for it to be connected. */
-  open(room: string, peer: string, config?: object): Promise<Page>
+  open(room: string, peer: string, config?: object, options?: OpenOptions): Promise<EnginePage>
 }
 
-/** A signaling server, the browser bundle and the session page on one port, and a Chromium, for one describe block. */
+/**
+ * A signaling server, the browser bundle and the session page on one port, and a Chromium (and a
+ * Firefox, launched on first use), for one describe block.
+ */
 export function useSessionPages(): SessionPages {
-  const fixture = {} as SessionPages & { http: Server; signaling: SignalingServer }
+  const fixture = {} as SessionPages & { http: Server; signaling: SignalingServer; firefox?: Promise<FirefoxBrowser>; alone: FirefoxBrowser[] }
+  fixture.alone = []
   beforeAll(async () => {
     const assets = createClientAssetHandler()
     fixture.signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 10_000, rateLimitBurst: 10_000 })
@@ -105,27 +127,43 @@ export function useSessionPages(): SessionPages {
     fixture.signaling.attach(fixture.http)
     await new Promise<void>((resolve) => fixture.http.listen(0, "127.0.0.1", resolve))
     const port = (fixture.http.address() as AddressInfo).port
+    fixture.baseUrl = `http://127.0.0.1:${port}`
     fixture.browser = await launchChromium()
-    fixture.context = await newContext(fixture.browser, `http://127.0.0.1:${port}`)
+    fixture.context = await newContext(fixture.browser, fixture.baseUrl)
   })
   afterAll(async () => {
     await fixture.browser?.close()
+    await (await fixture.firefox)?.close()
+    await Promise.all(fixture.alone.map((browser) => browser.close().catch(() => {})))
     await fixture.signaling?.close()
     await new Promise((resolve) => fixture.http?.close(resolve))
   })
-  fixture.open = async (room, peer, config = {}) => {
-    const page = await fixture.context.newPage()
-    page.on("pageerror", (error) => console.error(`[${peer}] page error: ${error.message}`))
+  async function newPage(engine: Engine, alone: boolean, peer: string, url: string): Promise<EnginePage> {
+    if (engine === "chromium") {
+      const page = await fixture.context.newPage()
+      page.on("pageerror", (error) => console.error(`[${peer}] page error: ${error.message}`))
+      await page.goto(url)
+      return chromiumPage(page)
+    }
+    const browser = alone ? await launchFirefox() : await (fixture.firefox ??= launchFirefox())
+    if (alone) fixture.alone.push(browser)
+    // A window of its own, as another person's: Firefox paints no video in a background tab.
+    const page = await browser.newPage({ type: "window" })
+    page.on("pageerror", (error) => console.error(`[${peer}] page error: ${error instanceof Error ? error.message : String(error)}`))
+    await page.goto(fixture.baseUrl + url)
+    return firefoxPage(page, alone ? browser : undefined)
+  }
+  fixture.open = async (room, peer, config = {}, { engine = "chromium", alone = false, connected = true } = {}) => {
     const token = signJoinToken(SECRET, { sessionId: room, peerId: peer, expiresAt: Date.now() + 600_000 })
-    await page.goto(`/session?room=${room}&peer=${peer}&token=${encodeURIComponent(token)}&config=${encodeURIComponent(JSON.stringify(config))}`)
-    await page.waitForFunction(() => (window as unknown as { p2p?: { state: string } }).p2p?.state === "connected", null, { timeout: 15_000 })
+    const page = await newPage(engine, alone, peer, `/session?room=${room}&peer=${peer}&token=${encodeURIComponent(token)}&config=${encodeURIComponent(JSON.stringify(config))}`)
+    if (connected) await page.waitForFunction(() => (window as unknown as { p2p?: { state: string } }).p2p?.state === "connected", null, { timeout: 15_000 })
     return page
   }
   return fixture
 }
 
 /** Waits until every page's session reports every peer connected. */
-export async function allConnected(pages: Page[], peers: string[]): Promise<void> {
+export async function allConnected(pages: EnginePage[], peers: string[]): Promise<void> {
   for (const page of pages) {
     await page.waitForFunction((expected) => {
       const states = (window as unknown as { p2p: { peerStates: Record<string, string> } }).p2p.peerStates

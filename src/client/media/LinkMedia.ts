@@ -1,10 +1,21 @@
 import type { ChannelMessage } from "../../protocol/PeerMessage.js"
 
+/** How long a client waits for the host to give it the turn before it offers anyway. */
+const TURN_WAIT_MS = 2000
+/** How long the host holds its own offers back for a client that was given the turn. */
+const TURN_HOLD_MS = 5000
+
 /**
  * The media half of one link: tracks sent and received on its peer connection, and renegotiation
- * over the link's own data channel once it is open ("perfect negotiation": the host is impolite
- * and wins when offers cross, the client is polite and rolls back). Before the link opens nothing
- * is renegotiated; tracks are added once it is.
+ * over the link's own data channel once it is open. Before the link opens nothing is renegotiated;
+ * tracks are added once it is.
+ *
+ * Offers take turns so that they do not cross: a client asks the host for the turn
+ * (`NegotiateTurn`), and the host grants it when it is stable and holds its own offers back until
+ * the client's offer is answered. Chromium cannot answer an offer once it rolled back one of its own
+ * for the same new tracks (it keeps the rolled-back RTP header extension ids, and refuses a Firefox
+ * offer that uses them otherwise). Should offers still cross (a turn not granted in time), "perfect
+ * negotiation" resolves it: the host is impolite and wins, the client is polite and rolls back.
  */
 export class LinkMedia {
   private makingOffer = false
@@ -12,6 +23,12 @@ export class LinkMedia {
   /** An answer is being applied: the state is not stable yet, but an offer after it is no collision. */
   private settingRemoteAnswer = false
   private enabled = false
+  /** Client: the turn was asked for and not yet given (the timer offers anyway). Host: the client holds the turn. */
+  private turnTimer: ReturnType<typeof setTimeout> | undefined
+  /** Host: a client asked for the turn while this side was not stable. */
+  private turnAsked = false
+  /** Host: an offer of its own waits for the client's turn to end. */
+  private offerHeld = false
   private readonly senders = new Map<string, Map<MediaStreamTrack, RTCRtpSender>>()
   /** Bitrate caps (bits per second) per stream, applied to its video senders once negotiated. */
   private readonly caps = new Map<string, number>()
@@ -24,9 +41,11 @@ export class LinkMedia {
     private readonly failed: (error: unknown) => void,
   ) {
     if (typeof pc.addTrack !== "function") return
-    pc.onnegotiationneeded = () => void this.negotiate()
+    pc.onnegotiationneeded = () => this.negotiationNeeded()
     pc.onsignalingstatechange = () => {
-      if (pc.signalingState === "stable") this.applyCaps()
+      if (pc.signalingState !== "stable") return
+      this.applyCaps()
+      if (this.turnAsked) this.giveTurn()
     }
     pc.ontrack = (event) => {
       const [stream] = event.streams
@@ -42,7 +61,19 @@ export class LinkMedia {
   /** The link is open: renegotiation may begin. */
   enable(): void {
     this.enabled = true
-    if (this.senders.size > 0) void this.negotiate()
+    if (this.senders.size > 0) this.negotiationNeeded()
+  }
+
+  /** The other side asked for the turn (to the host), or gave it (to a client). */
+  turn(): void {
+    if (this.polite) {
+      if (this.turnTimer === undefined) return
+      this.endTurn()
+      void this.negotiate()
+      return
+    }
+    this.turnAsked = true
+    if (this.pc.signalingState === "stable" && !this.makingOffer && this.turnTimer === undefined) this.giveTurn()
   }
 
   /** Sends `track` as part of `stream` (idempotent). */
@@ -103,6 +134,8 @@ export class LinkMedia {
       await this.pc.setLocalDescription()
       const local = this.pc.localDescription
       if (local) this.send({ type: "Negotiate", description: { type: local.type, sdp: local.sdp } })
+      // The client's offer is answered: its turn is over, and the host's held offer may go.
+      if (!this.polite && this.turnTimer !== undefined) this.takeTurnBack()
     } catch (error) {
       this.failed(error)
     }
@@ -132,8 +165,44 @@ export class LinkMedia {
     }
   }
 
+  private negotiationNeeded(): void {
+    if (!this.enabled || this.pc.signalingState === "closed") return
+    if (this.polite) return this.askTurn()
+    if (this.turnTimer !== undefined) return void (this.offerHeld = true)
+    void this.negotiate()
+  }
+
+  /** Client: asks the host for the turn, and offers anyway if it does not come in time. */
+  private askTurn(): void {
+    if (this.turnTimer !== undefined) return
+    this.turnTimer = setTimeout(() => {
+      this.turnTimer = undefined
+      void this.negotiate()
+    }, TURN_WAIT_MS)
+    this.send({ type: "NegotiateTurn" })
+  }
+
+  /** Host: gives the client the turn, and takes it back if no offer comes in time. */
+  private giveTurn(): void {
+    this.turnAsked = false
+    this.turnTimer = setTimeout(() => this.takeTurnBack(), TURN_HOLD_MS)
+    this.send({ type: "NegotiateTurn" })
+  }
+
+  private takeTurnBack(): void {
+    this.endTurn()
+    if (!this.offerHeld) return
+    this.offerHeld = false
+    this.negotiationNeeded()
+  }
+
+  private endTurn(): void {
+    clearTimeout(this.turnTimer)
+    this.turnTimer = undefined
+  }
+
   private async negotiate(): Promise<void> {
-    if (!this.enabled) return
+    if (!this.enabled || this.pc.signalingState === "closed") return
     try {
       this.makingOffer = true
       await this.pc.setLocalDescription()
