@@ -102,7 +102,7 @@ ${signalingTables}
 
 ## Browser
 
-Headless Chromium (Debian's package) in a loopback-only network namespace, all pages in one
+Headless Chromium (Debian's package) in a network namespace of its own (loopback and a private veth pair), all pages in one
 browser. Time to connected counts from each page's navigation start to its data channel opening
 (\`p2p:connected\`; for PeerJS, the connection's \`open\`), and "all" from the moment the client
 pages, their tabs already open, all begin to navigate, to the last one connected. The

@@ -1,4 +1,4 @@
-// What the browser benchmarks share: a loopback-only network namespace, the signaling servers in a
+// What the browser benchmarks share: a network namespace of their own, the signaling servers in a
 // process of their own, an HTTP port serving the browser bundle and the bench's pages, and Chromium
 // launched the way the tests launch it.
 import { spawn, spawnSync } from "node:child_process"

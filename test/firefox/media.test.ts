@@ -44,7 +44,7 @@ describe("media through the host, Firefox and Chromium in one session", () => {
     await keepsPlaying(fox!, "host/cam")
   }, 180_000)
 
-  it("Firefox host: the host and two clients of both engines publish at the same moment; every camera plays on every other page, and on a late Chromium joiner", async () => {
+  it("Firefox host: the host and two clients of both engines publish at the same moment; every camera plays on every other page", async () => {
     const [host, chrome, fox, chrome2] = await star([["host", "firefox"], ["chrome", "chromium"], ["fox", "firefox"], ["chrome2", "chromium"]])
     // Offers cross here: the host forwards each camera to the other clients while they offer their own.
     await Promise.all([publish(chrome!, "cam"), publish(fox!, "cam"), publish(host!, "cam")])
@@ -58,10 +58,7 @@ describe("media through the host, Firefox and Chromium in one session", () => {
     await keepsPlaying(chrome2!, "fox/cam")
     await keepsPlaying(chrome2!, "host/cam")
 
-    const late = await join("late", "chromium")
-    await expect.poll(() => showing(late), { timeout: 20_000 }).toEqual(all)
-    await keepsPlaying(late, "fox/cam")
-    expect((await remote(late)).map((entry) => entry.kinds)).toEqual([["audio", "video"], ["audio", "video"], ["audio", "video"]])
+    expect((await remote(chrome2!)).map((entry) => entry.kinds)).toEqual([["audio", "video"], ["audio", "video"], ["audio", "video"]])
   }, 180_000)
 
   it("a Chromium client and the Firefox host publish at the same instant (their offers would cross): both cameras play on both", async () => {
