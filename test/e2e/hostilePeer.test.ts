@@ -78,6 +78,8 @@ describe("a hostile client against the host, in Chromium", () => {
       JSON.stringify({ type: "Unpublish", streamId: hostStream }),
       JSON.stringify({ type: "Media", streams: [] }),
       ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ type: "Publish", streamId: `fake-${i}`, name: "x" })),
+      // Asks for the turn to offer, again and again, and never offers.
+      ...Array.from({ length: 2000 }, () => JSON.stringify({ type: "NegotiateTurn" })),
     ])
     await expect.poll(async () => (await errors(host)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(14)
     const seen = (await errors(host)).map((error) => error.message)
@@ -89,5 +91,9 @@ describe("a hostile client against the host, in Chromium", () => {
     await evil.evaluate(() => (window as unknown as { p2p: { send(data: unknown): boolean } }).p2p.send("evil still here"))
     await expect.poll(() => good.evaluate(() => (window as unknown as { received: { data: unknown }[] }).received.some((m) => m.data === "evil still here"))).toBe(true)
     expect(await host.evaluate(() => (window as unknown as { p2p: { state: string } }).p2p.state)).toBe("connected")
+    // A camera the host publishes now reaches the good client at once, and the turn-hoarding one too (its turn is taken back).
+    await host.evaluate(() => (window as unknown as { publishCamera(name: string): Promise<string> }).publishCamera("cam2"))
+    await expect.poll(() => good.evaluate(() => Object.keys((window as unknown as { videos: object }).videos).sort()), { timeout: 5000 }).toEqual(["host/cam", "host/cam2"])
+    await expect.poll(() => evil.evaluate(() => Object.keys((window as unknown as { videos: object }).videos).sort()), { timeout: 15_000 }).toEqual(["host/cam", "host/cam2"])
   }, 60_000)
 })

@@ -45,7 +45,7 @@ export class LinkMedia {
     pc.onsignalingstatechange = () => {
       if (pc.signalingState !== "stable") return
       this.applyCaps()
-      if (this.turnAsked) this.giveTurn()
+      this.giveTurnIfFree()
     }
     pc.ontrack = (event) => {
       const [stream] = event.streams
@@ -73,7 +73,7 @@ export class LinkMedia {
       return
     }
     this.turnAsked = true
-    if (this.pc.signalingState === "stable" && !this.makingOffer && this.turnTimer === undefined) this.giveTurn()
+    this.giveTurnIfFree()
   }
 
   /** Sends `track` as part of `stream` (idempotent). */
@@ -182,8 +182,9 @@ export class LinkMedia {
     this.send({ type: "NegotiateTurn" })
   }
 
-  /** Host: gives the client the turn, and takes it back if no offer comes in time. */
-  private giveTurn(): void {
+  /** Host: gives an asking client the turn once nothing of its own is under way; takes it back if no offer comes in time. */
+  private giveTurnIfFree(): void {
+    if (!this.turnAsked || this.turnTimer !== undefined || this.makingOffer || this.pc.signalingState !== "stable") return
     this.turnAsked = false
     this.turnTimer = setTimeout(() => this.takeTurnBack(), TURN_HOLD_MS)
     this.send({ type: "NegotiateTurn" })
@@ -191,9 +192,11 @@ export class LinkMedia {
 
   private takeTurnBack(): void {
     this.endTurn()
-    if (!this.offerHeld) return
-    this.offerHeld = false
-    this.negotiationNeeded()
+    if (this.offerHeld) {
+      this.offerHeld = false
+      this.negotiationNeeded()
+    }
+    this.giveTurnIfFree()
   }
 
   private endTurn(): void {
