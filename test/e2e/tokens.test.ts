@@ -1,32 +1,20 @@
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { importmapTag, signJoinToken } from "../../src/server/index.js"
+import { signJoinToken } from "../../src/server/index.js"
 import { newContext } from "../helpers/browser.js"
-import { startPageApp, type PageApp } from "../helpers/pageApp.js"
+import { startTokenApp } from "../helpers/tokenApp.js"
 
 const SECRET = "token-secret-0123456789abcdef"
 
 describe("tokens that renew, in Chromium", () => {
-  let app: PageApp
+  let app: Awaited<ReturnType<typeof startTokenApp>>
   let baseUrl: string
   let browser: Browser
-  const minted: string[] = []
+  let minted: string[]
 
   beforeAll(async () => {
-    // An app: a page with a <p2p-frame>, and the tiny endpoint that mints a token for its user.
-    app = await startPageApp(SECRET, (url, _request, response) => {
-      const peerId = url.searchParams.get("peer") ?? "nobody"
-      if (url.pathname === "/token") {
-        minted.push(peerId)
-        return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: signJoinToken(SECRET, { sessionId: "tokens", peerId, expiresAt: Date.now() + 60_000 }) }))
-      }
-      const expired = signJoinToken(SECRET, { sessionId: "tokens", peerId, expiresAt: Date.now() - 1000 })
-      const tokenUrl = url.searchParams.get("renew") ? ` token-url="/token?peer=${peerId}"` : ""
-      response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><head>${importmapTag()}
-<script type="module">import "p2p"; window.errors = []; document.addEventListener("p2p:error", (e) => window.errors.push(e.detail.error.code))</script></head>
-<body><p2p-frame session-id="tokens" peer-id="${peerId}" token="${expired}"${tokenUrl}></p2p-frame></body>`)
-    })
-    ;({ baseUrl, browser } = app)
+    app = await startTokenApp(SECRET, "tokens")
+    ;({ baseUrl, browser, minted } = app)
   })
   afterAll(async () => {
     await app?.close()

@@ -1,9 +1,8 @@
-import type { Browser } from "puppeteer-core"
 import { afterAll, beforeAll, expect } from "vitest"
 import { launchChromium, newContext } from "./browser.js"
 import { startServe, type ServeProcess } from "./cli.js"
-import { chromiumPage, firefoxPage, type Engine, type EnginePage } from "./enginePage.js"
-import { launchFirefox } from "./firefox.js"
+import { chromiumPage, type Engine, type EnginePage } from "./enginePage.js"
+import { FirefoxWindows } from "./firefox.js"
 
 export interface DemoPages {
   serve: ServeProcess
@@ -13,16 +12,14 @@ export interface DemoPages {
 
 /** `serve --demo` (the CLI), a Chromium and a Firefox, for one describe block: the demo room as people of both browsers open it. */
 export function useDemoPages(secret: string): DemoPages {
-  const fixture = { browsers: [] as Browser[] } as DemoPages & { browsers: Browser[]; chromium: Awaited<ReturnType<typeof launchChromium>>; firefox: Browser }
+  const fixture = { firefox: new FirefoxWindows() } as DemoPages & { chromium: Awaited<ReturnType<typeof launchChromium>>; firefox: FirefoxWindows }
   beforeAll(async () => {
     fixture.serve = await startServe(["--demo"], { P2P_STREAMS_CHANNEL_SECRET: secret })
     fixture.chromium = await launchChromium()
-    fixture.firefox = await launchFirefox()
   })
   afterAll(async () => {
     await fixture.chromium?.close()
-    await fixture.firefox?.close()
-    await Promise.all(fixture.browsers.map((browser) => browser.close().catch(() => {})))
+    await fixture.firefox.close()
     await fixture.serve?.stop()
   })
   fixture.open = async (engine, name, query, { alone = false } = {}) => {
@@ -32,11 +29,7 @@ export function useDemoPages(secret: string): DemoPages {
       await page.goto(url)
       return chromiumPage(page)
     }
-    const browser = alone ? await launchFirefox() : fixture.firefox
-    if (alone) fixture.browsers.push(browser)
-    const page = await browser.newPage({ type: "window" })
-    await page.goto(url)
-    return firefoxPage(page, alone ? browser : undefined)
+    return fixture.firefox.open(url, { alone, label: name })
   }
   return fixture
 }

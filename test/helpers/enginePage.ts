@@ -1,4 +1,4 @@
-import type { Browser as ChromiumBrowser, Page as ChromiumPage } from "playwright-core"
+import type { Page as ChromiumPage } from "playwright-core"
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from "puppeteer-core"
 
 /** The browser engines the suites run: Chromium (driven by Playwright) and Firefox (by Puppeteer over WebDriver BiDi). */
@@ -46,11 +46,4 @@ export function firefoxPage(page: FirefoxPage, owner?: FirefoxBrowser): EnginePa
       owner.process()?.kill("SIGKILL")
     },
   }
-}
-
-/** One browser of each engine, opened on first use. */
-export interface EngineBrowsers {
-  chromium(): Promise<ChromiumBrowser>
-  firefox(): Promise<FirefoxBrowser>
-  close(): Promise<void>
 }

@@ -1,12 +1,11 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Browser, BrowserContext } from "playwright-core"
-import type { Browser as FirefoxBrowser } from "puppeteer-core"
 import { afterAll, beforeAll } from "vitest"
 import { createClientAssetHandler, importmapTag, signJoinToken, SignalingServer, silentLogger } from "../../src/server/index.js"
 import { launchChromium, newContext } from "./browser.js"
-import { chromiumPage, firefoxPage, type Engine, type EnginePage } from "./enginePage.js"
-import { launchFirefox } from "./firefox.js"
+import { chromiumPage, type Engine, type EnginePage } from "./enginePage.js"
+import { FirefoxWindows } from "./firefox.js"
 
 const SECRET = "session-pages-secret-0123456789"
 
@@ -114,8 +113,8 @@ export interface SessionPages {
  * Firefox, launched on first use), for one describe block.
  */
 export function useSessionPages(): SessionPages {
-  const fixture = {} as SessionPages & { http: Server; signaling: SignalingServer; firefox?: Promise<FirefoxBrowser>; alone: FirefoxBrowser[] }
-  fixture.alone = []
+  const fixture = {} as SessionPages & { http: Server; signaling: SignalingServer; firefox: FirefoxWindows }
+  fixture.firefox = new FirefoxWindows()
   beforeAll(async () => {
     const assets = createClientAssetHandler()
     fixture.signaling = new SignalingServer({ secret: SECRET, logger: silentLogger, rateLimitPerSecond: 10_000, rateLimitBurst: 10_000 })
@@ -133,8 +132,7 @@ export function useSessionPages(): SessionPages {
   })
   afterAll(async () => {
     await fixture.browser?.close()
-    await (await fixture.firefox)?.close()
-    await Promise.all(fixture.alone.map((browser) => browser.close().catch(() => {})))
+    await fixture.firefox.close()
     await fixture.signaling?.close()
     await new Promise((resolve) => fixture.http?.close(resolve))
   })
@@ -145,13 +143,7 @@ export function useSessionPages(): SessionPages {
       await page.goto(url)
       return chromiumPage(page)
     }
-    const browser = alone ? await launchFirefox() : await (fixture.firefox ??= launchFirefox())
-    if (alone) fixture.alone.push(browser)
-    // A window of its own, as another person's: Firefox paints no video in a background tab.
-    const page = await browser.newPage({ type: "window" })
-    page.on("pageerror", (error) => console.error(`[${peer}] page error: ${error instanceof Error ? error.message : String(error)}`))
-    await page.goto(fixture.baseUrl + url)
-    return firefoxPage(page, alone ? browser : undefined)
+    return fixture.firefox.open(fixture.baseUrl + url, { alone, label: peer })
   }
   fixture.open = async (room, peer, config = {}, { engine = "chromium", alone = false, connected = true } = {}) => {
     const token = signJoinToken(SECRET, { sessionId: room, peerId: peer, expiresAt: Date.now() + 600_000 })
