@@ -1,10 +1,11 @@
 // Browser benchmarks in headless Chromium on loopback: time to connected (vs PeerJS building the
-// same star), relay throughput and latency through the host (vs a raw RTCDataChannel between two
+// same star, and with a Firefox host or Firefox clients), relay throughput and latency through the host (vs a raw RTCDataChannel between two
 // pages), and healing after the host leaves or crashes.
 // Run: npm run bench:browser   (options: --quick, --json FILE)
 import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { enterLoopbackNamespace, launchBenchBrowser, newBenchContext, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
+import { enginePages, launchBenchFirefox } from "./lib/enginePages.mjs"
 import { noLibraryPage, p2pPage, peerjsPage } from "./pages/benchPages.mjs"
 import { PHASE_ORDER, PHASE_RECORDER } from "./pages/phases.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
@@ -134,6 +135,42 @@ await warmUp(servers.farBaseURL)
 const far = { clients: FAR_CLIENTS, oneWayMs: FAR_MS, ...(await compareStars(FAR_CLIENTS, quick ? 1 : 4, servers.farBaseURL)) }
 for (const kind of KINDS) console.log(`  ${kind} 1 + ${FAR_CLIENTS}, servers ${FAR_MS} ms away: median ${fmt(far[kind].median)} ms`)
 
+// 1c. The same star across engines: a Firefox host with Chromium clients and the reverse, against
+// Chromium alone in the same run, the three taking turns run by run.
+const ENGINE_MIXES = [["chromium", "chromium"], ["firefox", "chromium"], ["chromium", "firefox"]]
+const ENGINE_CLIENTS = smoke ? 2 : 5
+const firefox = await launchBenchFirefox()
+const openIn = enginePages({ chromiumContext: context, firefox })
+
+/** A host of `hostEngine` and `n` clients of `clientEngine`: the clients' times to connected, as in `star`. */
+async function engineStar(hostEngine, clientEngine, n) {
+  round += 1
+  const room = `engines${round}`
+  const isConnected = () => window.__bench?.connectedAt !== undefined
+  const host = await openIn(hostEngine)
+  await host.goto(`${servers.baseURL}/p2p?room=${room}&peer=host`)
+  await host.waitFor(isConnected)
+  const clients = await Promise.all(Array.from({ length: n }, () => openIn(clientEngine)))
+  const started = Date.now()
+  await Promise.all(clients.map((page, i) => page.goto(`${servers.baseURL}/p2p?room=${room}&peer=c${i}`)))
+  await Promise.all(clients.map((page) => page.waitFor(isConnected)))
+  const views = await Promise.all(clients.map((page) => page.evaluate(() => ({ connectedAt: window.__bench.connectedAt, origin: performance.timeOrigin }))))
+  await Promise.all([host, ...clients].map((page) => page.close()))
+  return { perClient: views.map((view) => view.connectedAt - view.origin), all: Math.max(...views.map((view) => view.connectedAt)) - started }
+}
+
+const engineRuns = ENGINE_MIXES.map(() => [])
+for (const [hostEngine, clientEngine] of ENGINE_MIXES) await engineStar(hostEngine, clientEngine, 2) // warm-up, not counted
+for (let run = 0; run < (quick ? 1 : 4); run += 1) {
+  for (const [i, [hostEngine, clientEngine]] of ENGINE_MIXES.entries()) engineRuns[i].push(await engineStar(hostEngine, clientEngine, ENGINE_CLIENTS))
+}
+await firefox.close()
+const engines = ENGINE_MIXES.map(([host, clients], i) => {
+  const perClient = engineRuns[i].flatMap((run) => run.perClient)
+  return { host, clients, median: median(perClient), max: Math.max(...perClient), all: median(engineRuns[i].map((run) => run.all)) }
+})
+for (const row of engines) console.log(`  ${row.host} host + ${ENGINE_CLIENTS} ${row.clients} clients: median ${fmt(row.median)} ms`)
+
 // 2. Relay through the host, against a raw data channel between two pages.
 const MESSAGES = smoke ? 50 : quick ? 500 : 2000
 const SIZE = 1024
@@ -249,6 +286,9 @@ console.log(table(["kind", "median", "max", "all", "÷ PeerJS (median)", "÷ Pee
 const farSteps = PHASE_ORDER.filter((phase) => KINDS.some((kind) => !Number.isNaN(far[kind].phases[phase])))
 console.log(`\nWhere a client's time goes with the servers ${FAR_MS} ms away, 1 host + ${FAR_CLIENTS} clients: median ms from navigation start`)
 console.log(table(["step", "p2p-streams-channel", "PeerJS", "no library"], farSteps.map((phase) => [phase, ...KINDS.map((kind) => fmt(far[kind].phases[phase]))])))
+const engineName = { chromium: "Chromium", firefox: "Firefox" }
+console.log(`\nTime to connected across browser engines, 1 host + ${ENGINE_CLIENTS} clients (ms, lower is better; p2p-streams-channel, servers near): Firefox ESR through WebDriver BiDi, each page a window of its own; Chromium alone is the reference, measured in the same run`)
+console.log(table(["host", "clients", "median", "max", "all", "÷ Chromium alone (all)"], engines.map((row) => [engineName[row.host], engineName[row.clients], fmt(row.median), fmt(row.max), fmt(row.all), ratio(row.all, engines[0].all)])))
 console.log(`\nRelay through the host, ${relayClients} clients, ${fmt(MESSAGES)} × ${SIZE} B messages (MiB/s, higher is better), against a raw RTCDataChannel between two pages`)
 console.log(table(["path", "per receiver", "aggregate", "÷ raw channel", "delivered"], [
   ["host → every client (fan-out)", fmt(relay.fanOut.perClientBytes / 2 ** 20, 1), fmt(relay.fanOut.aggregateBytes / 2 ** 20, 1), ratio(relay.fanOut.aggregateBytes, raw.bytes), `${fmt(relay.fanOut.delivered * 100, 1)}%`],
@@ -262,5 +302,5 @@ console.log(table(["path", "p50", "p99"], [
 ]))
 console.log(`\nHealing with ${relayClients} clients (ms from the host going to every client connected to the new host; heartbeat ${HEALING_CONFIG.heartbeat.interval_mls}/${HEALING_CONFIG.heartbeat.idle_timeout_mls} ms). PeerJS has no equivalent: its clients stay disconnected.`)
 console.log(table(["host", "median", "worst", "runs"], ["close", "crash"].map((how) => [how === "close" ? "tab closed" : "renderer crashed", fmt(healing[how].median), fmt(healing[how].worst), healing[how].runs.map((ms) => fmt(ms)).join(", ")])))
-if (values.json) writeFileSync(values.json, JSON.stringify({ connectTimes, far, relay, raw, healing, sizes, messages: MESSAGES, size: SIZE, relayClients, healingHeartbeat: HEALING_CONFIG.heartbeat }, null, 2))
+if (values.json) writeFileSync(values.json, JSON.stringify({ measuredAt: new Date().toISOString(), connectTimes, far, engines, engineClients: ENGINE_CLIENTS, relay, raw, healing, sizes, messages: MESSAGES, size: SIZE, relayClients, healingHeartbeat: HEALING_CONFIG.heartbeat }, null, 2))
 process.exit(0)

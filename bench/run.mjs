@@ -75,6 +75,7 @@ are written by that command; \`npm run bench:signaling\`, \`npm run bench:browse
 | memory | ${info.memory} |
 | Node.js | ${info.node} |
 | Chromium | ${info.chromium} |
+| Firefox | ${info.firefox ?? "—"} |
 | p2p-streams-channel | ${info.p2p} |
 | ws | ${info.ws} |
 | peerjs-server (\`peer\`) / PeerJS | ${info.peer} / ${info.peerjs} |
@@ -102,8 +103,8 @@ ${signalingTables}
 
 ## Browser
 
-Headless Chromium (Debian's package) in a network namespace of its own (loopback and a private veth pair), all pages in one
-browser. Time to connected counts from each page's navigation start to its data channel opening
+${browser.measuredAt ? `Measured ${browser.measuredAt.slice(0, 10)}. ` : ""}Headless Chromium (Debian's package) in a network namespace of its own (loopback and a private veth pair), all pages in one
+browser; for the table across engines, also Debian's Firefox ESR, each page a window of its own. Time to connected counts from each page's navigation start to its data channel opening
 (\`p2p:connected\`; for PeerJS, the connection's \`open\`), and "all" from the moment the client
 pages, their tabs already open, all begin to navigate, to the last one connected. The
 **no library** star is the floor of that measure: the same star built by an inline script in each

@@ -2,8 +2,9 @@
 # Makes sure the system packages the test suites need are here: the browser suites need Debian's
 # chromium, the Firefox suite firefox-esr, the Redis suites redis-server, the TURN suite coturn, the
 # flaky-network suite nftables, the tests' network namespace iproute2 and util-linux; the Rails
-# suite Ruby with Rails and puma. Installs what is missing when it may (root with apt-get). Otherwise it stops at once with
-# the command to run — except for Ruby, whose suite is then skipped with a message.
+# suite Ruby with Rails and puma. Installs what is missing when it may (root with apt-get).
+# Otherwise it stops at once with the command to run — except for Ruby, whose suite is then skipped
+# with a message.
 set -euo pipefail
 
 # package:command it provides:what needs it

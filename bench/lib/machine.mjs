@@ -26,6 +26,7 @@ export function machine() {
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     node: process.version,
     chromium: version("chromium", ["--version"]),
+    firefox: version("firefox-esr", ["--version"]),
     rails: version("ruby", ["-e", "require 'rails'; print Rails.version"]),
     puma: version("puma", ["--version"]),
     ws: packageVersion("ws"),

@@ -27,6 +27,9 @@ describe("benchmarks (smoke)", () => {
     expect(output).toMatch(/\| 2 +(\| [\d,]+ +){8}\| [\d.]+× +\| [\d.]+× +\|/)
     expect(output).toMatch(/Time to connected with the servers 25 ms away/)
     expect(output).toMatch(/\| p2p-streams-channel +(\| [\d,]+ +){3}\| [\d.]+× +\| [\d.]+× +\|/)
+    expect(output).toMatch(/Time to connected across browser engines/)
+    expect(output).toMatch(/\| Firefox +\| Chromium +(\| [\d,]+ +){3}\| [\d.]+× +\|/)
+    expect(output).toMatch(/\| Chromium +\| Firefox +(\| [\d,]+ +){3}\| [\d.]+× +\|/)
   }, 200_000)
 
   it("bench:files sends a file each way and prints its tables", () => {
