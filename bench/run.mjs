@@ -161,6 +161,11 @@ ${verdicts(signaling, JSON.parse(readFileSync(`${results}/browser.json`, "utf8")
   it Chromium's own (loading a page, the WebRTC stack). So the floor — the same star with no library
   — is only 0.8–0.9× PeerJS's time, and the figures move by ±15 % between runs (the three kinds take
   turns so that a busy stretch falls on all of them).
+- Across engines: in this namespace a Chromium client's peer connection sometimes had only its
+  loopback candidate (which \`--allow-loopback-in-peer-connection\` allows; a real network offers no
+  loopback candidates), and Firefox takes a loopback candidate only with
+  \`media.peerconnection.ice.loopback\`, which the bench and the tests set. Without it, about one
+  Firefox-host star in three had a client wait for the 10 s connect timeout and join again (11.8 s).
 - The file fan-out row is per receiver: the host sends every byte once per client it relays to, so
   its uplink carries the figure times the number of clients it relays to (here ${files.fanOut}: ${((files.fan.perReceiver * files.fanOut) / 2 ** 20).toFixed(1)} MiB/s in all, against
   ${(files.raw.perReceiver / 2 ** 20).toFixed(1)} MiB/s for one raw channel), while six browser pages share two cores. Chat during a

@@ -15,6 +15,8 @@ export function launchBenchFirefox() {
       "media.peerconnection.ice.obfuscate_host_addresses": false,
       "media.navigator.streams.fake": true,
       "media.navigator.permission.disabled": true,
+      // Take a Chromium peer's loopback candidate (Chromium here sometimes offers no other; see docs/benchmarks.md).
+      "media.peerconnection.ice.loopback": true,
       "app.update.enabled": false,
       "network.captive-portal-service.enabled": false,
       "toolkit.telemetry.enabled": false,

@@ -16,6 +16,8 @@ export function launchFirefox(): Promise<Browser> {
       "media.peerconnection.ice.obfuscate_host_addresses": false,
       "media.navigator.streams.fake": true,
       "media.navigator.permission.disabled": true,
+      // Take a Chromium peer's loopback candidate (Chromium here sometimes offers no other; see docs/benchmarks.md).
+      "media.peerconnection.ice.loopback": true,
       // No update checks, telemetry or captive-portal probes: the namespace has no network.
       "app.update.enabled": false,
       "network.captive-portal-service.enabled": false,
