@@ -1,3 +1,5 @@
+# frozen_string_literal: true
+
 require "securerandom"
 require "set"
 require "p2p_streams_channel/version"
@@ -6,10 +8,17 @@ require "p2p_streams_channel/join_token"
 require "p2p_streams_channel/memory_store"
 require "p2p_streams_channel/lease_keeper"
 require "p2p_streams_channel/rate_limit"
+require "p2p_streams_channel/refusal_log"
+require "p2p_streams_channel/refused"
+require "p2p_streams_channel/signal_parser"
 if defined?(Rails::Railtie)
   require "p2p_streams_channel/client_assets"
   require "p2p_streams_channel/frame_helper"
+  require "p2p_streams_channel/channel_lookup"
   require "p2p_streams_channel/frame_guard"
+  require "p2p_streams_channel/memory_guard"
+  require "p2p_streams_channel/connection_guard"
+  require "p2p_streams_channel/socket_guard"
   require "p2p_streams_channel/engine"
 end
 

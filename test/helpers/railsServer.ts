@@ -11,6 +11,8 @@ export function railsAvailable(): boolean {
 }
 
 export interface RailsProcess {
+  /** puma's process id */
+  pid: number
   port: number
   baseUrl: string
   cableUrl: string
@@ -36,6 +38,7 @@ export async function startRails(env: NodeJS.ProcessEnv = {}): Promise<RailsProc
     child.once("exit", (code) => reject(new Error(`rails:demo exited with ${code}:\n${output}`)))
   })
   return {
+    pid: child.pid!,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     cableUrl: `ws://127.0.0.1:${port}/cable`,

@@ -1,3 +1,5 @@
+# frozen_string_literal: true
+
 require "rails/engine"
 require "action_dispatch"
 
@@ -18,9 +20,22 @@ module P2pStreamsChannel
       app.config.action_cable.allowed_request_origins = Array(app.config.action_cable.allowed_request_origins) + [NO_ORIGIN]
     end
 
-    initializer "p2p_streams_channel.frame_guard" do
-      ActiveSupport.on_load(:action_cable_connection) { prepend P2pStreamsChannel::FrameGuard }
+    # The Node server's limits on the app's cable (docs/security.md, "The Rails gem"): checks of the
+    # upgrade, the frame rate, liveness and idle connections (ConnectionGuard), of each frame
+    # (FrameGuard), and of frame size and unread bytes under ActionCable's socket (SocketGuard).
+    initializer "p2p_streams_channel.guards" do
+      ActiveSupport.on_load(:action_cable_connection) do
+        prepend P2pStreamsChannel::FrameGuard
+        prepend P2pStreamsChannel::ConnectionGuard
+      end
+      require "action_cable/connection/client_socket"
+      require "action_cable/connection/stream"
+      ::WebSocket::Driver.singleton_class.prepend(P2pStreamsChannel::SocketGuard::DriverLimit)
+      ActionCable::Connection::ClientSocket.prepend(P2pStreamsChannel::SocketGuard::ClientSocketHooks)
+      ActionCable::Connection::Stream.prepend(P2pStreamsChannel::SocketGuard::StreamHooks)
     end
+
+    config.after_initialize { P2pStreamsChannel.config.validate! }
 
     # With importmap-rails (sprockets or propshaft), `pin "p2p", to: "p2p.js"` finds the vendored bundle.
     initializer "p2p_streams_channel.asset_paths" do |app|

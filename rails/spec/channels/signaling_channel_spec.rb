@@ -243,24 +243,6 @@ RSpec.describe P2pStreamsChannel::SignalingChannel, type: :channel do
     end
   end
 
-  describe "a flooding connection" do
-    it "drops messages past the burst, says rate_limited once, and disconnects a flood that goes on" do
-      with_config(rate_limit_per_second: 1, rate_limit_burst: 3) do
-        ann = peer("ann")
-        closed = closes_of(ann)
-        3.times { say(ann, "SessionLeave") }
-        expect(errors(ann)).to be_empty
-        say(ann, "SessionLeave")
-        say(ann, "SessionLeave")
-        expect(errors(ann)).to eq(["rate_limited"])
-        expect(closed).to be_empty
-        2.times { say(ann, "SessionLeave") }
-        expect(errors(ann)).to eq(["rate_limited"])
-        expect(closed).to eq([{ reason: "rate_limited", reconnect: false }])
-      end
-    end
-  end
-
   it "leaves other sessions untouched by a peer's refused messages" do
     ann = peer("ann")
     ben = peer("ben", session_id: "#{session}-other")

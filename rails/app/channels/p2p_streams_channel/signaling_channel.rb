@@ -1,3 +1,5 @@
+# frozen_string_literal: true
+
 require "securerandom"
 
 module P2pStreamsChannel
@@ -5,49 +7,30 @@ module P2pStreamsChannel
   # and ICE to the addressed peer — docs/protocol.md, as the Node server implements it. Refusals go
   # to the peer as `Error` messages with a code; nothing a peer sends raises out of the channel.
   class SignalingChannel < ActionCable::Channel::Base
-    STATES = %w[SessionJoin SessionLeave SdpOffer SdpAnswer IceCandidate PeerConnected PeerDisconnected ProbeAck].freeze
-    SDP_TYPES = %w[offer answer pranswer rollback].freeze
-    MAX_IDENTIFIER_LENGTH = 2048
-
     Refusal = P2pStreamsChannel::Refused
 
     rescue_from StandardError do |error|
       code = error.is_a?(Refusal) ? error.code : error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error"
-      logger.warn("p2p_streams_channel: refused (#{code}): #{error.message.to_s.gsub(/[[:cntrl:]]/, " ")[0, 300]}")
+      P2pStreamsChannel.refusal_log.warn(logger, code, error.message)
       transmit_error(code, error.is_a?(Refusal) ? error.message : "the server failed to handle this message")
     end
 
+    # Either the subscription is registered in full, or it is rejected with a coded Error first.
     def subscribed
       refusal = check_identifier
-      if refusal
-        transmit_error(*refusal) # the official client's `rejected` carries no reason: it hears it first
-        return reject
-      end
-      @session_id = params[:session_id]
-      @peer_id = params[:peer_id]
-      @subscription_id = "#{P2pStreamsChannel.node_id}:#{SecureRandom.hex(8)}"
-      @role = :attached
-      @clients = Set.new
-      begin
-        displaced = store.attach(@session_id, @peer_id, @subscription_id)
-      rescue StandardError => error
-        # Not subscribed after all; the client subscribes again later (a store_unavailable refusal is transient).
-        logger.warn("p2p_streams_channel: subscribing failed: #{error.message.to_s.gsub(/[[:cntrl:]]/, " ")[0, 300]}")
-        @subscription_id = nil
-        transmit_error(error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error", "the session store cannot take this subscription now")
-        return reject
-      end
-      P2pStreamsChannel.lease_keeper.live(self)
-      handler = ->(envelope) { on_envelope(envelope) }
-      stream_from P2pStreamsChannel.session_stream(@session_id), coder: ActiveSupport::JSON, &handler
-      stream_from P2pStreamsChannel.peer_stream(@session_id, @peer_id), coder: ActiveSupport::JSON, &handler
-      publish(P2pStreamsChannel.peer_stream(@session_id, @peer_id), "kind" => "evict", "subscriptionId" => displaced, "reason" => "peer_replaced") if displaced
+      return refuse_subscription(*refusal) if refusal
+
+      register
+    rescue StandardError => error
+      P2pStreamsChannel.refusal_log.warn(logger, "internal_error", "subscribing failed: #{error.message}")
+      refuse_subscription("internal_error", "the server failed to handle this subscription")
     end
 
     def unsubscribed
       P2pStreamsChannel.lease_keeper.gone(self)
       @probe&.cancel
       return unless @subscription_id && !@replaced
+
       release = lambda do
         reset_session(@peer_id, "host_left") if store.detach(@session_id, @peer_id, @subscription_id)
       end
@@ -55,24 +38,25 @@ module P2pStreamsChannel
         release.call
       rescue StandardError => error
         raise unless error.class.name.end_with?("Unavailable")
+
         # The store is down: release once it answers, so a closed host is not renewed or handed out.
         P2pStreamsChannel.lease_keeper.release_later(&release)
       end
     end
 
-    # Every message passes the connection's rate limit; `perform("receive", …)` and `send(…)` reach
-    # #receive, and any other action is refused as the Node server refuses it (ActionCable alone
-    # would only log it).
+    # Any action but "receive" is refused as the Node server refuses it (ActionCable alone would
+    # only log it). The rate limit is the connection's (ConnectionGuard), for every frame.
     def perform_action(data)
-      return unless within_rate_limit
       action = data["action"]
       return super if action.nil? || action == "receive"
+
       transmit_error("unknown_message", "the only action is \"receive\"")
     end
 
     def receive(data)
       raise Refusal.new("unknown_subscription", "not subscribed with this identifier") if @replaced
-      signal = parse_signal(data)
+
+      signal = SignalParser.parse(data)
       case signal["state"]
       when "SessionJoin" then session_join(signal["lost_host_peer_id"])
       when "ProbeAck" then @probe&.cancel
@@ -84,6 +68,44 @@ module P2pStreamsChannel
 
     private
 
+    # The official client's `rejected` carries no reason: it hears it first as an Error message.
+    def refuse_subscription(code, message)
+      @subscription_id = nil
+      @rejection_code = code
+      transmit_error(code, message)
+      reject
+    end
+
+    # ActionCable's rejection, with the code as `reason`, as the Node server sends it.
+    def transmit_subscription_rejection
+      return super unless @rejection_code
+
+      ActiveSupport::Notifications.instrument("transmit_subscription_rejection.action_cable", channel_class: self.class.name) do
+        connection.transmit(identifier: @identifier, type: ActionCable::INTERNAL[:message_types][:rejection], reason: @rejection_code)
+      end
+    end
+
+    def register
+      @session_id = params[:session_id]
+      @peer_id = params[:peer_id]
+      @role = :attached
+      @clients = Set.new
+      subscription_id = "#{P2pStreamsChannel.node_id}:#{SecureRandom.hex(8)}"
+      begin
+        displaced = store.attach(@session_id, @peer_id, subscription_id)
+      rescue StandardError => error
+        # Not subscribed after all; the client subscribes again later (a store_unavailable refusal is transient).
+        P2pStreamsChannel.refusal_log.warn(logger, "store_unavailable", "subscribing failed: #{error.message}")
+        return refuse_subscription(error.class.name.end_with?("Unavailable") ? "store_unavailable" : "internal_error", "the session store cannot take this subscription now")
+      end
+      @subscription_id = subscription_id
+      P2pStreamsChannel.lease_keeper.live(self)
+      handler = ->(envelope) { on_envelope(envelope) }
+      stream_from P2pStreamsChannel.session_stream(@session_id), coder: ActiveSupport::JSON, &handler
+      stream_from P2pStreamsChannel.peer_stream(@session_id, @peer_id), coder: ActiveSupport::JSON, &handler
+      publish(P2pStreamsChannel.peer_stream(@session_id, @peer_id), "kind" => "evict", "subscriptionId" => displaced, "reason" => "peer_replaced") if displaced
+    end
+
     def store
       P2pStreamsChannel.store
     end
@@ -92,22 +114,9 @@ module P2pStreamsChannel
       P2pStreamsChannel.config
     end
 
-    def within_rate_limit
-      case RateLimit.of(connection, config.rate_limit_per_second, config.rate_limit_burst).take
-      when :ok then true
-      when :notify
-        transmit_error("rate_limited", "too many frames; slow down")
-        false
-      when :disconnect
-        logger.warn("p2p_streams_channel: connection dropped (rate_limited)")
-        connection.close(reason: "rate_limited", reconnect: false)
-        false
-      else false
-      end
-    end
-
     def check_identifier
-      return ["bad_identifier", "identifier is longer than #{MAX_IDENTIFIER_LENGTH} characters"] if identifier.to_s.length > MAX_IDENTIFIER_LENGTH
+      limit = config.max_identifier_length
+      return ["bad_identifier", "identifier is longer than #{limit} characters"] if identifier.to_s.length > limit
       return ["bad_identifier", "session_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:session_id])
       return ["bad_identifier", "peer_id must be 1-128 characters of [A-Za-z0-9_.:@-]"] unless valid_id?(params[:peer_id])
       return ["bad_identifier", "join must be true or false"] unless [nil, true, false].include?(params[:join])
@@ -232,10 +241,18 @@ module P2pStreamsChannel
       publish(P2pStreamsChannel.peer_stream(@session_id, host_peer_id), "kind" => "probe", "subscriptionId" => subscription_id) if subscription_id
     end
 
-    # On the host's side: transmit Probe; no ProbeAck within config.probe_timeout and the page is
-    # gone — the connection is closed, which ends the subscription and resets the session.
+    # On the host's side: its connection is pinged (ConnectionGuard#p2p_probe), as the Node server
+    # pings it; no pong within config.probe_timeout and it is dropped, which ends the subscription
+    # and resets the session. One probe at a time: a flood of lost-host claims costs the claimer's
+    # rate limit, never the host's. Where the connection cannot ping (ActionCable's test stub), the
+    # host's page is sent a Probe message, which it answers with ProbeAck.
     def answer_probe
-      return if @probe && !@probe.complete?
+      now = P2pStreamsChannel.clock
+      return if @probe_until && now < @probe_until
+
+      @probe_until = now + config.probe_timeout
+      return if connection.respond_to?(:p2p_probe) && connection.p2p_probe(config.probe_timeout)
+
       transmit(connection_message("Probe", {}))
       @probe = Concurrent::ScheduledTask.execute(config.probe_timeout) do
         logger.warn("p2p_streams_channel: session #{@session_id}: host #{@peer_id} did not answer a probe; dropped")
@@ -284,39 +301,11 @@ module P2pStreamsChannel
       transmit(connection_message("Error", "code" => code, "message" => message))
     end
 
-    # The peer's message, checked field by field before any logic sees it.
-    def parse_signal(data)
-      raise Refusal.new("bad_message", "message data must be a JSON object") unless data.is_a?(Hash)
-      action = data["action"]
-      raise Refusal.new("unknown_message", "the only action is \"receive\"") unless action.nil? || action == "receive"
-      raise Refusal.new("unknown_message", "message type must be \"Connection\"") unless data["type"] == "Connection"
-      state = data["state"]
-      raise Refusal.new("unknown_message", "unknown Connection state \"#{state.to_s[0, 40]}\"") unless STATES.include?(state)
-      case state
-      when "SessionJoin"
-        peer_field(data, "lost_host_peer_id") unless data["lost_host_peer_id"].nil?
-      when "SdpOffer", "SdpAnswer"
-        peer_field(data, "to_peer_id")
-        sdp = data["sdp"]
-        unless sdp.is_a?(Hash) && SDP_TYPES.include?(sdp["type"]) && (sdp["sdp"].nil? || sdp["sdp"].is_a?(String))
-          raise Refusal.new("bad_message", "sdp must be {type: offer|answer|pranswer|rollback, sdp: string}")
-        end
-        data["sdp"] = sdp.slice("type", "sdp")
-      when "IceCandidate"
-        peer_field(data, "to_peer_id")
-        candidate = data["candidate"]
-        unless candidate.nil? || (candidate.is_a?(Hash) && candidate["candidate"].is_a?(String))
-          raise Refusal.new("bad_message", "candidate must be null or {candidate: string, sdpMid, sdpMLineIndex}")
-        end
-        data["candidate"] = candidate&.slice("candidate", "sdpMid", "sdpMLineIndex", "usernameFragment")
-      when "PeerConnected", "PeerDisconnected"
-        peer_field(data, "client_peer_id")
-      end
-      data
-    end
-
-    def peer_field(data, field)
-      raise Refusal.new("bad_message", "#{field} must be a peer id") unless valid_id?(data[field])
+    # ActionCable logs each action with its data at info level; SDP and candidates are never logged,
+    # and a peer's data could be long: the log names only the state.
+    def action_signature(action, data)
+      state = data.is_a?(Hash) && data["state"].is_a?(String) ? data["state"][0, 40] : "?"
+      "#{self.class.name}##{action}(#{state})"
     end
   end
 end

@@ -1,0 +1,155 @@
+# frozen_string_literal: true
+
+module P2pStreamsChannel
+  # Prepended to the app's ActionCable connections by the engine: the Node server's connection
+  # limits, for every channel of the app.
+  # - The upgrade: a browser origin ActionCable would not allow gets 403 (ActionCable: 404), and a
+  #   client that does not offer the actioncable-v1-json subprotocol over WebSocket version 13 gets 400.
+  # - Every frame passes the connection's rate limit on the socket's own thread, before it is queued
+  #   for ActionCable's workers, so a flood costs its sender and not the other connections; a binary
+  #   frame closes the socket with 1003; a client that keeps flooding is disconnected with 1008.
+  # - At each of ActionCable's heartbeats (3 s): a connection that sent nothing and answered no ping
+  #   for config.liveness_timeout is dropped, one without a subscription for
+  #   config.idle_connection_timeout is closed, and the others are pinged.
+  module ConnectionGuard
+    PROTOCOL = "actioncable-v1-json"
+    CLOSE_GRACE = 5
+
+    def process
+      refusal = UpgradeCheck.refusal(env, server.config)
+      return super unless refusal
+
+      status, code, text = refusal
+      P2pStreamsChannel.refusal_log.warn(logger, code, "upgrade refused: #{text}")
+      [status, { "Content-Type" => "text/plain" }, [text]]
+    end
+
+    # On the socket's thread (ActionCable's event loop), before the frame is queued for a worker.
+    def on_message(message)
+      return if @p2p_closing
+
+      p2p_seen
+      return p2p_refuse_connection("binary_not_supported", "binary frames are not part of the protocol", 1003) unless message.is_a?(String)
+
+      MemoryGuard.received(message.bytesize)
+
+      case RateLimit.of(self, P2pStreamsChannel.config.rate_limit_per_second, P2pStreamsChannel.config.rate_limit_burst).take
+      when :ok then super
+      when :notify then p2p_rate_notice
+      when :disconnect
+        transmit(type: "disconnect", reason: "rate_limited", reconnect: false)
+        p2p_refuse_connection("rate_limited", "too many frames; connection dropped", 1008)
+      end
+    end
+
+    def beat
+      return if @p2p_closing
+
+      now = P2pStreamsChannel.clock
+      config = P2pStreamsChannel.config
+      return p2p_drop("liveness_timeout", "no frame and no pong for #{config.liveness_timeout} s") if now - p2p_seen_at > config.liveness_timeout
+
+      @p2p_bare_since = subscriptions.identifiers.empty? ? (@p2p_bare_since || now) : nil
+      if @p2p_bare_since && now - @p2p_bare_since > config.idle_connection_timeout
+        transmit(type: "disconnect", reason: "no_subscription", reconnect: false)
+        return p2p_refuse_connection("no_subscription", "no subscription for #{config.idle_connection_timeout} s", 1000)
+      end
+      super
+      p2p_socket&.p2p_ping(&p2p_on_pong)
+    end
+
+    # Checks that the client is still there (another peer reports it lost): a WebSocket ping that
+    # must be answered, by its pong or any frame, within `timeout` seconds, else the socket is
+    # dropped. False when this socket cannot be pinged.
+    def p2p_probe(timeout)
+      sent_at = P2pStreamsChannel.clock
+      return false unless p2p_socket&.p2p_ping(&p2p_on_pong)
+
+      Concurrent::ScheduledTask.execute(timeout) do
+        p2p_drop("liveness_timeout", "the host did not answer a probe within #{timeout} s") if p2p_seen_at < sent_at
+      end
+      true
+    end
+
+    private
+
+    def p2p_seen
+      @p2p_seen_at = P2pStreamsChannel.clock
+    end
+
+    def p2p_seen_at
+      @p2p_seen_at ||= P2pStreamsChannel.clock
+    end
+
+    def p2p_on_pong
+      @p2p_on_pong ||= -> { p2p_seen }
+    end
+
+    def p2p_socket
+      socket = websocket.send(:websocket)
+      socket if socket.respond_to?(:p2p_ping)
+    end
+
+    # Each of this channel's subscriptions hears of the rate limit (once a second, as RateLimit decides).
+    def p2p_rate_notice
+      P2pStreamsChannel.refusal_log.warn(logger, "rate_limited", "too many frames; slow down")
+      subscriptions.identifiers.each do |identifier|
+        next unless FrameGuard.ours?(identifier)
+
+        transmit(identifier: identifier, message: { type: "Connection", state: "Error", code: "rate_limited", message: "too many frames; slow down" })
+      end
+    end
+
+    # Closes with a handshake; a client that does not answer it within CLOSE_GRACE seconds is dropped.
+    def p2p_refuse_connection(code, text, close_code)
+      @p2p_closing = true
+      P2pStreamsChannel.refusal_log.warn(logger, code, text)
+      socket = p2p_socket
+      return websocket.close unless socket
+
+      socket.p2p_close(close_code, code)
+      Concurrent::ScheduledTask.execute(CLOSE_GRACE) { socket.p2p_terminate }
+    end
+
+    def p2p_drop(code, text)
+      @p2p_closing = true
+      P2pStreamsChannel.refusal_log.warn(logger, code, text)
+      p2p_socket&.p2p_terminate
+    end
+  end
+
+  # Decides whether an HTTP request to the cable may become a connection, as the Node server's
+  # upgrade gate does. => nil, or [status, code, message]
+  module UpgradeCheck
+    class << self
+      def refusal(env, cable_config)
+        return nil unless ::WebSocket::Driver.websocket?(env)
+        return [403, "origin_not_allowed", "origin #{env['HTTP_ORIGIN'].to_s[0, 200]} is not allowed"] unless origin_allowed?(env, cable_config)
+        return [400, "unsupported_protocol", "the client must speak WebSocket version 13"] unless env["HTTP_SEC_WEBSOCKET_VERSION"] == "13"
+
+        offered = env["HTTP_SEC_WEBSOCKET_PROTOCOL"].to_s.split(",").map(&:strip)
+        return [400, "unsupported_protocol", "the client must offer the #{ConnectionGuard::PROTOCOL} subprotocol"] unless offered.include?(ConnectionGuard::PROTOCOL)
+
+        nil
+      end
+
+      # ActionCable's own rule (Connection::Base#allow_request_origin?), without its log line per refusal.
+      def origin_allowed?(env, cable_config)
+        return true if cable_config.disable_request_forgery_protection
+
+        origin = env["HTTP_ORIGIN"]
+        proto = Rack::Request.new(env).ssl? ? "https" : "http"
+        return true if cable_config.allow_same_origin_as_host && origin == "#{proto}://#{env['HTTP_HOST']}"
+
+        Array(cable_config.allowed_request_origins).any? { |allowed| allowed === origin } # rubocop:disable Style/CaseEquality
+      end
+    end
+  end
+
+  class << self
+    # Seconds on a monotonic clock.
+    def clock
+      Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    end
+  end
+end
