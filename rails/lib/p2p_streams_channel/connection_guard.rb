@@ -16,6 +16,7 @@ module P2pStreamsChannel
     CLOSE_GRACE = 5
 
     def process
+      @p2p_bare_since = P2pStreamsChannel.clock # no subscription yet: the idle clock starts at the opening
       refusal = UpgradeCheck.refusal(env, server.config)
       return super unless refusal
 
@@ -31,7 +32,7 @@ module P2pStreamsChannel
       p2p_seen
       return p2p_refuse_connection("binary_not_supported", "binary frames are not part of the protocol", 1003) unless message.is_a?(String)
 
-      MemoryGuard.received(message.bytesize)
+      MemoryGuard.passed(message.bytesize)
 
       case RateLimit.of(self, P2pStreamsChannel.config.rate_limit_per_second, P2pStreamsChannel.config.rate_limit_burst).take
       when :ok then super

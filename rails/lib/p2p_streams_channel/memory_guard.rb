@@ -4,7 +4,7 @@ module P2pStreamsChannel
   # Keeps a stream of large frames from growing the process. Ruby collects the garbage of large
   # strings only once its malloc limit (up to 32 MB by default) is spent, and glibc keeps what Ruby
   # frees: a client sending 60 KB frames within the rate limit grew puma by 120 MB, and kept it
-  # after it left. So every COLLECT_EVERY bytes of cable frames received, a minor collection runs
+  # after it left. So every COLLECT_EVERY bytes of cable frames received or sent, a minor collection runs
   # (signaling traffic of a few KB a second reaches it every few minutes; the flood above, a few
   # times a second, for about 1 % of a core); and once frames have stopped pouring in for QUIET
   # seconds, freed memory is handed back to the system (glibc's malloc_trim, where there is one).
@@ -14,16 +14,17 @@ module P2pStreamsChannel
     COLLECT_EVERY = 2 * 1024 * 1024
     QUIET = 3
 
-    @received = Concurrent::AtomicFixnum.new(0)
+    @passed = Concurrent::AtomicFixnum.new(0)
     @lock = Mutex.new
     @last_collected_at = nil
     @trim_task = nil
 
     class << self
-      def received(bytes)
-        return if @received.increment(bytes) < COLLECT_EVERY
+      # Bytes of a frame received or sent on a cable socket.
+      def passed(bytes)
+        return if @passed.increment(bytes) < COLLECT_EVERY
 
-        @received.value = 0
+        @passed.value = 0
         GC.start(full_mark: false)
         @lock.synchronize do
           @last_collected_at = P2pStreamsChannel.clock

@@ -59,6 +59,7 @@ module P2pStreamsChannel
       def write(data)
         return data.bytesize if @p2p_overflowed
 
+        MemoryGuard.passed(data.bytesize)
         written = super
         p2p_overflowed if p2p_pending_bytes > P2pStreamsChannel.config.max_buffered_bytes
         written
