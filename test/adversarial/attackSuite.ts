@@ -1,3 +1,4 @@
+import { connect as tcpConnect, type Socket } from "node:net"
 import type { Duplex } from "node:stream"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { RawClientPool, type RawCableClient } from "../helpers/RawCableClient.js"
@@ -133,6 +134,39 @@ export function describeAttacks(label: string, targets: TargetFactory): void {
       expect(worst).toBeLessThan(1000)
       for (const flooder of flooders) expect(flooder.frames.filter((f) => f.type === "reject_subscription").length).toBeLessThanOrEqual(400)
     }, 60_000)
+
+    it("300 silent TCP connections and 300 upgrades sent a byte at a time do not keep a newcomer out", async () => {
+      t = await targets.start()
+      const { hostname, port } = new URL(t.cableUrl)
+      const sockets: Socket[] = []
+      const open = () => {
+        const socket = tcpConnect(Number(port), hostname)
+        socket.on("error", () => {})
+        sockets.push(socket)
+        return socket
+      }
+      try {
+        for (let i = 0; i < 300; i += 1) open()
+        const upgrade = `GET /cable HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: actioncable-v1-json\r\n`
+        const slow = Array.from({ length: 300 }, () => open())
+        let sent = 0
+        const drip = setInterval(() => {
+          if (sent < upgrade.length) for (const socket of slow) socket.write(upgrade[sent]!)
+          sent += 1
+        }, 50)
+        try {
+          await sleep(1000)
+          const startedAt = Date.now()
+          const newcomer = await pool.connect(t.cableUrl)
+          expect(await newcomer.join(t.identifier("open", "newcomer"))).toMatchObject({ peer_id: "newcomer" })
+          expect(Date.now() - startedAt).toBeLessThan(2000)
+        } finally {
+          clearInterval(drip)
+        }
+      } finally {
+        for (const socket of sockets) socket.destroy()
+      }
+    }, 30_000)
 
     it("refusals from ten peers for 3 s write a bounded number of log lines, none of them long", async () => {
       t = await targets.start()

@@ -14,6 +14,8 @@ export interface AttackLimits {
   idleConnectionTimeoutMs?: number
   livenessTimeoutMs?: number
   probeTimeoutMs?: number
+  /** The Node server only: keep its state in this Redis. */
+  redis?: string
 }
 
 /** A running server as an attacker meets it: its URLs, valid identifiers, its log and its memory. */
@@ -69,7 +71,8 @@ export function nodeTargets(): TargetFactory {
   }
 }
 
-const SECONDS: Array<[keyof AttackLimits, string, number]> = [
+// Each limit: the gem's option, and what divides the value into the gem's unit (seconds for times).
+const GEM_OPTIONS: Array<[Exclude<keyof AttackLimits, "redis">, string, number]> = [
   ["maxPayload", "max_payload", 1],
   ["rateLimitPerSecond", "rate_limit_per_second", 1],
   ["rateLimitBurst", "rate_limit_burst", 1],
@@ -91,7 +94,7 @@ export function railsTargets(): TargetFactory {
     },
     async start(limits = {}) {
       const config: Record<string, number> = {}
-      for (const [name, option, divisor] of SECONDS) if (limits[name] !== undefined) config[option] = limits[name]! / divisor
+      for (const [name, option, divisor] of GEM_OPTIONS) if (limits[name] !== undefined) config[option] = limits[name]! / divisor
       const key = JSON.stringify(config)
       if (!running.has(key)) running.set(key, startRails({ P2P_STREAMS_CHANNEL_SECRET: SECRET, LOG_LEVEL: "info", P2P_CONFIG: key }))
       const rails = await running.get(key)!

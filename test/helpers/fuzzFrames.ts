@@ -61,3 +61,33 @@ export const cableFrame = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 100 }) },
 )
 
+/** An answer an official client can take: a welcome, a ping, a reject with its reason, an Error message on an identifier. */
+export function wellFormedAnswer(f: Record<string, any>): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return (
+    ["welcome", "ping"].includes(f.type) ||
+    (f.type === "reject_subscription" && typeof f.identifier === "string" && typeof f.reason === "string") ||
+    (f.type === undefined && typeof f.identifier === "string" && f.message?.state === "Error" && typeof f.message.code === "string")
+  )
+}
+
+// ── What a hostile or broken client sends over HTTP ─────────────────────────────────────────────
+const visible = (max: number) => fc.stringMatching(new RegExp(`^[\\x21-\\x7e]{1,${max}}$`))
+/** HTTP requests a hostile or broken client sends, some of them upgrades to the cable. */
+export const requestLine = fc
+  .record({
+    method: fc.oneof(fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"), visible(10)),
+    target: fc.oneof(
+      fc.constantFrom("/", "/healthz", "/metrics", "/cable", "/room_chat", "/favicon.ico", "/p2p/bundle/p2p.js", "/p2p/vendor/actioncable.js", "*", "//[", "/p2p/../../etc/passwd"),
+      fc.tuple(fc.constantFrom("/", "/room_chat?", "/p2p/", "//", "/cable?", "http://"), visible(60)).map(([start, rest]) => start + rest),
+      visible(80),
+    ),
+    version: fc.oneof(fc.constant("HTTP/1.1"), fc.constantFrom("HTTP/1.0", "HTTP/2.0", "HTTP/1.1x", "")),
+    upgrade: fc.boolean(),
+    headers: fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), visible(60)), { maxLength: 4 }),
+  })
+  .map(({ method, target, version, upgrade, headers }) => {
+    const lines = [`${method} ${target} ${version}`.trimEnd(), "Host: 127.0.0.1", "Connection: close"]
+    if (upgrade) lines.push("Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol: actioncable-v1-json")
+    for (const [name, value] of headers) lines.push(`${name}: ${value}`)
+    return `${lines.join("\r\n")}\r\n\r\n`
+  })

@@ -29,6 +29,6 @@ export function rawHttp(port: number, request: string | Buffer, timeoutMs = 3000
 
 /** The status code of a raw HTTP answer, or undefined when it is not one. */
 export function statusOf(answer: string): number | undefined {
-  const match = /^HTTP\/1\.1 (\d{3}) /.exec(answer)
+  const match = /^HTTP\/1\.[01] (\d{3}) /.exec(answer)
   return match ? Number(match[1]) : undefined
 }

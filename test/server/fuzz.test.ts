@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createServeApp } from "../../src/cli/createServeApp.js"
 import { SIGNALING_CHANNEL } from "../../src/protocol/ChannelIdentifier.js"
-import { cableFrame } from "../helpers/fuzzFrames.js"
+import { cableFrame, requestLine, wellFormedAnswer } from "../helpers/fuzzFrames.js"
 import { signJoinToken } from "../../src/server/JoinToken.js"
 import { silentLogger } from "../../src/server/Logger.js"
 import { SignalingServer } from "../../src/server/SignalingServer.js"
@@ -15,27 +15,6 @@ import { eventually, SECRET } from "../helpers/testServer.js"
 const WS_FRAMES = 90_000
 const HTTP_REQUESTS = 10_000
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000)
-
-// ── What a hostile or broken client sends over HTTP ─────────────────────────────────────────────
-const visible = (max: number) => fc.stringMatching(new RegExp(`^[\\x21-\\x7e]{1,${max}}$`))
-const requestLine = fc
-  .record({
-    method: fc.oneof(fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"), visible(10)),
-    target: fc.oneof(
-      fc.constantFrom("/", "/healthz", "/metrics", "/cable", "/room_chat", "/favicon.ico", "/p2p/bundle/p2p.js", "/p2p/vendor/actioncable.js", "*", "//[", "/p2p/../../etc/passwd"),
-      fc.tuple(fc.constantFrom("/", "/room_chat?", "/p2p/", "//", "/cable?", "http://"), visible(60)).map(([start, rest]) => start + rest),
-      visible(80),
-    ),
-    version: fc.oneof(fc.constant("HTTP/1.1"), fc.constantFrom("HTTP/1.0", "HTTP/2.0", "HTTP/1.1x", "")),
-    upgrade: fc.boolean(),
-    headers: fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), visible(60)), { maxLength: 4 }),
-  })
-  .map(({ method, target, version, upgrade, headers }) => {
-    const lines = [`${method} ${target} ${version}`.trimEnd(), "Host: 127.0.0.1", "Connection: close"]
-    if (upgrade) lines.push("Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol: actioncable-v1-json")
-    for (const [name, value] of headers) lines.push(`${name}: ${value}`)
-    return `${lines.join("\r\n")}\r\n\r\n`
-  })
 
 async function metricTotal(base: string, name: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text()
@@ -81,11 +60,7 @@ describe(`fuzz: ${WS_FRAMES + HTTP_REQUESTS} generated frames and requests again
     await eventually(async () => (await metricTotal(base, "p2p_rejections_total")) - refusalsBefore === WS_FRAMES, 10_000, "every frame refused once")
 
     const answers: Frame[] = fuzzers.flatMap((fuzzer) => fuzzer.frames)
-    const wellFormed = (f: Frame) =>
-      ["welcome", "ping"].includes(f.type) ||
-      (f.type === "reject_subscription" && typeof f.identifier === "string" && typeof f.reason === "string") ||
-      (f.type === undefined && typeof f.identifier === "string" && f.message?.state === "Error" && typeof f.message.code === "string")
-    expect(answers.filter((f) => !wellFormed(f)).slice(0, 5)).toEqual([])
+    expect(answers.filter((f) => !wellFormedAnswer(f)).slice(0, 5)).toEqual([])
     expect(answers.filter((f) => f.type === "reject_subscription").length).toBeGreaterThan(1000)
     for (const fuzzer of fuzzers) expect(fuzzer.closeEvent).toBeUndefined()
 

@@ -1,35 +1,4 @@
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { EXPECTED_REFUSALS, refusalParams } from "../helpers/refusalParams.js"
-import { SECRET, startTestServer, type TestServer } from "../helpers/testServer.js"
+import { describeOfficialClientRefusals } from "../adversarial/officialClientSuite.js"
+import { nodeTargets } from "../adversarial/targets.js"
 
-const SCRIPT = fileURLToPath(new URL("../fixtures/official-client/runInNode.mjs", import.meta.url))
-
-function runScenario(cableUrl: string, params: unknown): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT, cableUrl, JSON.stringify(params)])
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-describe("every refusal path, met by the official @rails/actioncable client in Node", () => {
-  let t: TestServer
-  beforeAll(async () => {
-    t = await startTestServer()
-  })
-  afterAll(async () => {
-    await t.close()
-  })
-
-  it("reaches the app as callbacks (rejected, received Error, disconnected) and never as an uncaught exception", async () => {
-    const { code, stdout, stderr } = await runScenario(t.cableUrl, refusalParams(SECRET, "refusals"))
-    expect(stderr).not.toMatch(/TypeError|Error:/)
-    expect(code).toBe(0)
-    expect(JSON.parse(stdout)).toEqual(EXPECTED_REFUSALS)
-  })
-})
+describeOfficialClientRefusals("Node server", nodeTargets())
