@@ -30,7 +30,7 @@ module P2pStreamsChannel
 
     # Client text as one short, printable log field.
     def self.escape(text)
-      cut = text.to_s.byteslice(0, MAX_TEXT * 4).scrub("\uFFFD")
+      cut = text.to_s.byteslice(0, MAX_TEXT * 4).force_encoding(Encoding::UTF_8).scrub("\uFFFD")
       escaped = cut.gsub(/[[:cntrl:]\u2028\u2029]/) { |char| format("\\u%04x", char.ord) }
       escaped.length > MAX_TEXT ? "#{escaped[0, MAX_TEXT]}…" : escaped
     end

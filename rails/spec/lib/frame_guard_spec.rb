@@ -50,9 +50,26 @@ RSpec.describe P2pStreamsChannel::FrameGuard do
     end
   end
 
-  it "rejects a subscription to a channel that does not exist" do
+  it "rejects a subscription to a channel that does not exist, without loading what the name names" do
     connection = connection_class.new
-    connection.dispatch_websocket_message({ command: "subscribe", identifier: { channel: "Kernel" }.to_json }.to_json)
-    expect(connection.sent).to eq([{ identifier: { channel: "Kernel" }.to_json, type: "reject_subscription" }])
+    %w[Kernel ActiveSupport::Cache::MemCacheStore ActionCable::Channel::Base ApplicationCable::Channel].each do |name|
+      connection.dispatch_websocket_message({ command: "subscribe", identifier: { channel: name }.to_json }.to_json)
+    end
+    expect(connection.sent.select { |frame| frame[:type] == "reject_subscription" }.map { |frame| frame[:reason] }).to eq(["unknown_channel"] * 4)
+    expect($LOADED_FEATURES.grep(/mem_cache_store/)).to be_empty
+  end
+
+  it "refuses a string that is not valid UTF-8 (a lone surrogate escape) before anything reads it" do
+    connection = connection_class.new
+    identifier = '{"channel":"P2pStreamsChannel::SignalingChannel","session_id":"s\udc00","peer_id":"p"}'
+    connection.dispatch_websocket_message({ command: "subscribe", identifier: identifier }.to_json)
+    expect(connection.executed).to be_empty
+  end
+
+  it "refuses a subscription past config.max_subscriptions_per_connection, answering on its identifier" do
+    connection = connection_class.new(Array.new(16) { |i| "held-#{i}" })
+    connection.dispatch_websocket_message({ command: "subscribe", identifier: identifier }.to_json)
+    expect(connection.executed).to be_empty
+    expect(connection.sent.map { |frame| frame[:reason] || frame.dig(:message, :code) }).to eq(%w[too_many_subscriptions too_many_subscriptions])
   end
 end

@@ -1,4 +1,8 @@
-# The seed's dummy app: pick a name, then chat in a room through a <p2p-frame>.
+# frozen_string_literal: true
+
+# The seed's dummy app: pick a name, then chat in a room through a <p2p-frame>. For trying the gem
+# out only: #show hands a join token for any name and room to anyone who asks (as `serve --demo`
+# does). An app signs tokens only for its signed-in user; never copy this controller.
 class RoomsController < ApplicationController
   def index; end
 
