@@ -63,19 +63,21 @@ module P2pStreamsChannel
     # must be answered, by its pong or any frame, within `timeout` seconds, else the socket is
     # dropped. False when this socket cannot be pinged.
     def p2p_probe(timeout)
-      sent_at = P2pStreamsChannel.clock
+      heard_before = @p2p_heard.to_i
       return false unless p2p_socket&.p2p_ping(&p2p_on_pong)
 
       Concurrent::ScheduledTask.execute(timeout) do
-        p2p_drop("liveness_timeout", "the host did not answer a probe within #{timeout} s") if p2p_seen_at < sent_at
+        p2p_drop("liveness_timeout", "the host did not answer a probe within #{timeout} s") unless @p2p_heard.to_i > heard_before
       end
       true
     end
 
     private
 
+    # A frame or a pong arrived. The count tells a probe whether one came after its ping.
     def p2p_seen
       @p2p_seen_at = P2pStreamsChannel.clock
+      @p2p_heard = @p2p_heard.to_i + 1
     end
 
     def p2p_seen_at

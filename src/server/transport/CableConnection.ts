@@ -42,6 +42,8 @@ export const CloseCode = { normal: 1000, goingAway: 1001, unsupportedData: 1003,
 export class CableConnection {
   /** When a frame or pong last arrived, for the liveness check. */
   lastSeenAt = Date.now()
+  /** Frames and pongs heard so far: a probe asks whether one came after its ping (a millisecond clock cannot tell). */
+  private heard = 0
   /** Since when the connection holds no subscription (it starts with none); kept by the server's tick. */
   bareSince: number | undefined = Date.now()
   private readonly limiter: RateLimiter
@@ -87,7 +89,9 @@ export class CableConnection {
   }
 
   private static onPong(this: WebSocket): void {
-    (this as OwnedSocket)[OWNER].lastSeenAt = Date.now()
+    const connection = (this as OwnedSocket)[OWNER]
+    connection.lastSeenAt = Date.now()
+    connection.heard += 1
   }
 
   private static onClose(this: WebSocket): void {
@@ -156,11 +160,11 @@ export class CableConnection {
   probe(timeoutMs: number, onDead: () => void): void {
     if (this.probing || this.isClosed) return
     this.probing = true
-    const sentAt = Date.now()
+    const heardBefore = this.heard
     this.socket.ping()
     setTimeout(() => {
       this.probing = false
-      if (this.isClosed || this.lastSeenAt >= sentAt) return
+      if (this.isClosed || this.heard > heardBefore) return
       onDead()
       this.socket.terminate()
     }, timeoutMs).unref()
@@ -234,6 +238,7 @@ export class CableConnection {
   private received(data: RawData, isBinary: boolean): void {
     const now = Date.now()
     this.lastSeenAt = now
+    this.heard += 1
     this.metrics.framesIn += 1
     if (!this.limiter.take(now)) return this.rateLimited(now)
     if (now - this.lastDropAt > 1000) this.dropped = 0
