@@ -17,6 +17,7 @@ if defined?(Rails::Railtie)
   require "p2p_streams_channel/channel_lookup"
   require "p2p_streams_channel/frame_guard"
   require "p2p_streams_channel/memory_guard"
+  require "p2p_streams_channel/upgrade_check"
   require "p2p_streams_channel/connection_guard"
   require "p2p_streams_channel/socket_guard"
   require "p2p_streams_channel/engine"
@@ -26,6 +27,11 @@ end
 # server. See the README's "Rails" section.
 module P2pStreamsChannel
   class << self
+    # Seconds on a monotonic clock.
+    def clock
+      Process.clock_gettime(Process::CLOCK_MONOTONIC)
+    end
+
     # This process's name in subscription ids.
     def node_id
       @node_id ||= SecureRandom.hex(4)

@@ -12,7 +12,6 @@ module P2pStreamsChannel
   #   for config.liveness_timeout is dropped, one without a subscription for
   #   config.idle_connection_timeout is closed, and the others are pinged.
   module ConnectionGuard
-    PROTOCOL = "actioncable-v1-json"
     CLOSE_GRACE = 5
 
     def process
@@ -118,41 +117,6 @@ module P2pStreamsChannel
       @p2p_closing = true
       P2pStreamsChannel.refusal_log.warn(logger, code, text)
       p2p_socket&.p2p_terminate
-    end
-  end
-
-  # Decides whether an HTTP request to the cable may become a connection, as the Node server's
-  # upgrade gate does. => nil, or [status, code, message]
-  module UpgradeCheck
-    class << self
-      def refusal(env, cable_config)
-        return nil unless ::WebSocket::Driver.websocket?(env)
-        return [403, "origin_not_allowed", "origin #{env['HTTP_ORIGIN'].to_s[0, 200]} is not allowed"] unless origin_allowed?(env, cable_config)
-        return [400, "unsupported_protocol", "the client must speak WebSocket version 13"] unless env["HTTP_SEC_WEBSOCKET_VERSION"] == "13"
-
-        offered = env["HTTP_SEC_WEBSOCKET_PROTOCOL"].to_s.split(",").map(&:strip)
-        return [400, "unsupported_protocol", "the client must offer the #{ConnectionGuard::PROTOCOL} subprotocol"] unless offered.include?(ConnectionGuard::PROTOCOL)
-
-        nil
-      end
-
-      # ActionCable's own rule (Connection::Base#allow_request_origin?), without its log line per refusal.
-      def origin_allowed?(env, cable_config)
-        return true if cable_config.disable_request_forgery_protection
-
-        origin = env["HTTP_ORIGIN"]
-        proto = Rack::Request.new(env).ssl? ? "https" : "http"
-        return true if cable_config.allow_same_origin_as_host && origin == "#{proto}://#{env['HTTP_HOST']}"
-
-        Array(cable_config.allowed_request_origins).any? { |allowed| allowed === origin } # rubocop:disable Style/CaseEquality
-      end
-    end
-  end
-
-  class << self
-    # Seconds on a monotonic clock.
-    def clock
-      Process.clock_gettime(Process::CLOCK_MONOTONIC)
     end
   end
 end
