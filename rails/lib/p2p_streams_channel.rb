@@ -19,6 +19,7 @@ if defined?(Rails::Railtie)
   require "p2p_streams_channel/memory_guard"
   require "p2p_streams_channel/upgrade_check"
   require "p2p_streams_channel/connection_guard"
+  require "p2p_streams_channel/subscriptions_hooks"
   require "p2p_streams_channel/socket_guard"
   require "p2p_streams_channel/engine"
 end

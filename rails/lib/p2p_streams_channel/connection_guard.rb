@@ -58,6 +58,11 @@ module P2pStreamsChannel
       p2p_socket&.p2p_ping(&p2p_on_pong)
     end
 
+    # Its last subscription ended (SubscriptionsHooks): the idle clock starts now.
+    def p2p_bare_from_now
+      @p2p_bare_since = P2pStreamsChannel.clock
+    end
+
     # Checks that the client is still there (another peer reports it lost): a WebSocket ping that
     # must be answered, by its pong or any frame, within `timeout` seconds, else the socket is
     # dropped. False when this socket cannot be pinged.

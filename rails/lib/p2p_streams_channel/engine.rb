@@ -21,13 +21,15 @@ module P2pStreamsChannel
     end
 
     # The Node server's limits on the app's cable (docs/security.md, "The Rails gem"): checks of the
-    # upgrade, the frame rate, liveness and idle connections (ConnectionGuard), of each frame
-    # (FrameGuard), and of frame size and unread bytes under ActionCable's socket (SocketGuard).
+    # upgrade, the frame rate, liveness and idle connections (ConnectionGuard, SubscriptionsHooks),
+    # of each frame (FrameGuard), and of frame size and unread bytes under ActionCable's socket (SocketGuard).
     initializer "p2p_streams_channel.guards" do
       ActiveSupport.on_load(:action_cable_connection) do
         prepend P2pStreamsChannel::FrameGuard
         prepend P2pStreamsChannel::ConnectionGuard
       end
+      require "action_cable/connection/subscriptions"
+      ActionCable::Connection::Subscriptions.prepend(P2pStreamsChannel::SubscriptionsHooks)
       require "action_cable/connection/client_socket"
       require "action_cable/connection/stream"
       ::WebSocket::Driver.singleton_class.prepend(P2pStreamsChannel::SocketGuard::DriverLimit)

@@ -65,8 +65,14 @@ module P2pStreamsChannel
       end
 
       def ours?(identifier)
+        parsed = parse_identifier(identifier)
+        parsed && parsed["channel"] == CHANNEL
+      end
+
+      # An identifier's fields, or nil when it is not a JSON object with strings of UTF-8.
+      def parse_identifier(identifier)
         parsed = parse(identifier)
-        parsed.is_a?(Hash) && parsed["channel"] == CHANNEL
+        parsed.is_a?(Hash) ? parsed : nil
       end
 
       # Whether the identifier names one of the app's other channels, whose messages are theirs to
