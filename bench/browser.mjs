@@ -5,7 +5,8 @@
 import { writeFileSync } from "node:fs"
 import { parseArgs } from "node:util"
 import { enterLoopbackNamespace, launchBenchBrowser, newBenchContext, rawChannelPair, startBenchServers } from "./lib/browserBench.mjs"
-import { enginePages, launchBenchFirefox } from "./lib/enginePages.mjs"
+import { launchFirefox } from "../scripts/launch-firefox.mjs"
+import { enginePages } from "./lib/enginePages.mjs"
 import { noLibraryPage, p2pPage, peerjsPage } from "./pages/benchPages.mjs"
 import { PHASE_ORDER, PHASE_RECORDER } from "./pages/phases.mjs"
 import { fmt, median, percentile, ratio, sleep } from "./lib/stats.mjs"
@@ -139,7 +140,7 @@ for (const kind of KINDS) console.log(`  ${kind} 1 + ${FAR_CLIENTS}, servers ${F
 // Chromium alone in the same run, the three taking turns run by run.
 const ENGINE_MIXES = [["chromium", "chromium"], ["firefox", "chromium"], ["chromium", "firefox"]]
 const ENGINE_CLIENTS = smoke ? 2 : 5
-const firefox = await launchBenchFirefox()
+const firefox = await launchFirefox()
 const openIn = enginePages({ chromiumContext: context, firefox })
 
 /** A host of `hostEngine` and `n` clients of `clientEngine`: the clients' times to connected, as in `star`. */

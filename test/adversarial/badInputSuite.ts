@@ -6,6 +6,16 @@ import { SECRET } from "../helpers/testServer.js"
 import type { AttackTarget, TargetFactory } from "./targets.js"
 
 const JOIN = { type: "Connection", state: "SessionJoin" }
+
+/** Each identifier, subscribed, hears an Error with its code, then a reject with it as reason. */
+async function expectRejected(client: RawCableClient, cases: Array<[string, string]>): Promise<void> {
+  for (const [identifier, reason] of cases) {
+    client.subscribe(identifier)
+    expect(await client.message(identifier, "Error")).toMatchObject({ code: reason })
+    expect(await client.next((f) => f.identifier === identifier)).toEqual({ identifier, type: "reject_subscription", reason })
+  }
+}
+
 const LIMITS = { maxPayload: 4096, rateLimitPerSecond: 20, rateLimitBurst: 40 }
 
 /**
@@ -80,11 +90,7 @@ export function describeBadInput(label: string, targets: TargetFactory): void {
         [JSON.stringify({ channel: "P2pStreamsChannel::SignalingChannel", session_id: "r", peer_id: "x".repeat(200) }), "bad_identifier"],
         [JSON.stringify({ ...JSON.parse(t.identifier("room", "p")), padding: "x".repeat(2100) }), "bad_identifier"],
       ]
-      for (const [identifier, reason] of cases) {
-        client.subscribe(identifier)
-        expect(await client.message(identifier, "Error")).toMatchObject({ code: reason })
-        expect(await client.next((f) => f.identifier === identifier)).toEqual({ identifier, type: "reject_subscription", reason })
-      }
+      await expectRejected(client, cases)
     })
 
     it("forged, expired, mismatched and missing tokens are rejected", async () => {
@@ -98,11 +104,7 @@ export function describeBadInput(label: string, targets: TargetFactory): void {
         [buildChannelIdentifier("r", "p"), "missing_token"],
         [buildChannelIdentifier("r", "p", "v1.99999999999.AAAA"), "invalid_token"],
       ]
-      for (const [identifier, reason] of cases) {
-        client.subscribe(identifier)
-        expect(await client.message(identifier, "Error")).toMatchObject({ code: reason })
-        expect(await client.next((f) => f.identifier === identifier)).toEqual({ identifier, type: "reject_subscription", reason })
-      }
+      await expectRejected(client, cases)
       await expectCounted("invalid_token", 4)
       await expectCounted("token_expired", 1)
     })

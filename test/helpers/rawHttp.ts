@@ -32,3 +32,28 @@ export function statusOf(answer: string): number | undefined {
   const match = /^HTTP\/1\.[01] (\d{3}) /.exec(answer)
   return match ? Number(match[1]) : undefined
 }
+
+/**
+ * Sends raw requests, `concurrency` at a time, and resolves with each answer's status, counted,
+ * and the requests `accepted(status, answer)` refused.
+ */
+export async function sendAll(
+  port: number,
+  requests: readonly string[],
+  concurrency: number,
+  accepted: (status: number | undefined, answer: string) => boolean,
+): Promise<{ statuses: Map<number | undefined, number>; refused: string[] }> {
+  const statuses = new Map<number | undefined, number>()
+  const refused: string[] = []
+  let next = 0
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests.length) {
+      const request = requests[next++]!
+      const answer = await rawHttp(port, request)
+      const status = statusOf(answer)
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      if (!accepted(status, answer)) refused.push(request)
+    }
+  }))
+  return { statuses, refused }
+}

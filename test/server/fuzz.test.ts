@@ -9,7 +9,7 @@ import { signJoinToken } from "../../src/server/JoinToken.js"
 import { silentLogger } from "../../src/server/Logger.js"
 import { SignalingServer } from "../../src/server/SignalingServer.js"
 import { RawCableClient, type Frame } from "../helpers/RawCableClient.js"
-import { rawHttp, statusOf } from "../helpers/rawHttp.js"
+import { sendAll } from "../helpers/rawHttp.js"
 import { eventually, SECRET } from "../helpers/testServer.js"
 
 const WS_FRAMES = 90_000
@@ -73,17 +73,7 @@ describe(`fuzz: ${WS_FRAMES + HTTP_REQUESTS} generated frames and requests again
   it("every generated HTTP request gets a status line that is not a 500, and the server carries on", async () => {
     const requests = fc.sample(requestLine, { numRuns: HTTP_REQUESTS, seed: SEED })
     const { port } = http.address() as AddressInfo
-    const statuses = new Map<number | undefined, number>()
-    const unanswered: string[] = []
-    let next = 0
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < requests.length) {
-        const request = requests[next++]!
-        const status = statusOf(await rawHttp(port, request))
-        statuses.set(status, (statuses.get(status) ?? 0) + 1)
-        if (status === undefined || status >= 500) unanswered.push(request)
-      }
-    }))
+    const { statuses, refused: unanswered } = await sendAll(port, requests, 16, (status) => status !== undefined && status < 500)
     expect(unanswered.slice(0, 3)).toEqual([])
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200, 400, 404]))
     expect((await fetch(`${base}/healthz`)).status).toBe(200)

@@ -39,10 +39,6 @@ module P2pStreamsChannel
       def p2p_terminate
         @stream.close
       end
-
-      def p2p_pending_bytes
-        @stream.p2p_pending_bytes
-      end
     end
 
     # Prepended to ActionCable::Connection::Stream, whose write buffer is a Queue of strings.
